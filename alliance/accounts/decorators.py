@@ -1,0 +1,45 @@
+"""View guards by role. A page that is not for your role answers 404, as if it did not exist."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate, ParamSpec
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
+
+from alliance.accounts.models import Role, User
+
+P = ParamSpec("P")
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request a role-guarded view receives: a signed-in user who belongs to a practice."""
+
+    user: User
+    htmx: HtmxDetails
+
+    @property
+    def practice_id(self) -> int:
+        practice_id = self.user.practice_id
+        assert practice_id is not None  # role_required lets no practice-less user through
+        return practice_id
+
+
+ViewFunc = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
+
+
+def role_required(*roles: Role) -> Callable[[ViewFunc[P]], Callable[..., HttpResponse]]:
+    def decorator(view: ViewFunc[P]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            user = request.user
+            if not isinstance(user, User) or user.role not in roles or user.practice_id is None:
+                raise Http404("Page not found.")
+            return view(request, *args, **kwargs)  # type: ignore[arg-type]
+
+        return login_required(wrapped)
+
+    return decorator

@@ -1,0 +1,76 @@
+"""Creating and deactivating accounts. Every write records who did it in the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from alliance.accounts.models import Role, User
+from alliance.audit.models import AuditAction
+from alliance.audit.services import Actor, record
+from alliance.lib.errors import DomainError
+from alliance.practice.models import Practice
+
+
+def create_account(
+    *,
+    actor: Actor,
+    practice: Practice,
+    role: Role,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    password: str | None = None,
+    validate: bool = True,
+) -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(f"The username {username!r} is already taken.", field="username")
+    user = User(
+        practice=practice,
+        role=role,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        if validate:
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                raise DomainError(" ".join(error.messages), field="password") from None
+        user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            target=f"{role} account",
+            obj=user,
+            detail={"username": username},
+        )
+    return user
+
+
+@transaction.atomic
+def deactivate_account(*, actor: Actor, user: User) -> User:
+    if actor.user is not None and actor.user.pk == user.pk:
+        raise DomainError("You cannot deactivate your own account.")
+    if not user.is_active:
+        return user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    client = getattr(user, "client_record", None) if user.role == Role.CLIENT else None
+    record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target="account deactivated",
+        obj=user,
+        client=client,
+        detail={"username": user.username},
+    )
+    return user

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from alliance.administration import views
+
+app_name = "administration"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("therapists/new/", views.add_therapist, name="add-therapist"),
+    path("clients/new/", views.add_client, name="add-client"),
+    path("clients/<int:client_id>/assign/", views.assign, name="assign"),
+    path("clients/<int:client_id>/audit/", views.client_audit, name="client-audit"),
+    path("accounts/<int:user_id>/deactivate/", views.deactivate, name="deactivate"),
+]

@@ -1,0 +1,172 @@
+"""Pages for the practice admin: accounts, assignments and a client's audit trail.
+
+Nothing here shows clinical content: an admin sees who is whose client, not what happens between them.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
+from alliance.accounts.models import Role, User
+from alliance.accounts.services import deactivate_account
+from alliance.administration.access import get_account_for_admin, get_client_identity_for_admin
+from alliance.administration.forms import AssignForm, ClientForm, TherapistForm
+from alliance.audit.models import AuditAction, AuditEvent
+from alliance.audit.services import Actor, record
+from alliance.lib.errors import DomainError
+from alliance.practice.models import CareEpisode, Client, TherapistProfile
+from alliance.practice.services import assign_client, create_client, create_therapist
+
+AUDIT_PAGE_SIZE = 50
+
+
+@role_required(Role.ADMIN)
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    practice_id = request.practice_id
+    open_episodes = CareEpisode.objects.open().select_related("therapist__user")
+    clients = (
+        Client.objects.filter(practice_id=practice_id)
+        .select_related("user")
+        .prefetch_related(Prefetch("episodes", queryset=open_episodes, to_attr="open_episodes"))
+    )
+    therapists = (
+        TherapistProfile.objects.filter(practice_id=practice_id)
+        .select_related("user")
+        .prefetch_related("supervisors")
+        .order_by("user__last_name")
+    )
+    staff = User.objects.filter(
+        practice_id=practice_id, role__in=[Role.SUPERVISOR, Role.ADMIN]
+    ).order_by("role", "last_name")
+    return render(
+        request,
+        "administration/home.html",
+        {"clients": clients, "therapists": therapists, "staff": staff},
+    )
+
+
+@role_required(Role.ADMIN)
+def add_therapist(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = TherapistForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            therapist = create_therapist(
+                actor=Actor.from_request(request),
+                practice=request.user.practice,  # type: ignore[arg-type]
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                password=data["password"],
+                modalities=data["modalities"],
+                styles=data["styles"],
+                languages=data["languages"],
+                bio=data["bio"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Added therapist {therapist}.")
+            return redirect("administration:home")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "administration/form.html",
+        {"form": form, "title": "Add a therapist"},
+        status=status,
+    )
+
+
+@role_required(Role.ADMIN)
+def add_client(request: AuthenticatedHttpRequest) -> HttpResponse:
+    practice_id = request.practice_id
+    form = ClientForm(request.POST or None, practice_id=practice_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actor = Actor.from_request(request)
+        try:
+            client = create_client(
+                actor=actor,
+                practice=request.user.practice,  # type: ignore[arg-type]
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                username=data["username"],
+                password=data["password"],
+            )
+            if data["therapist"] is not None:
+                assign_client(actor=actor, client=client, therapist=data["therapist"])
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Added client {client}.")
+            return redirect("administration:home")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "administration/form.html", {"form": form, "title": "Add a client"}, status=status
+    )
+
+
+@role_required(Role.ADMIN)
+def assign(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = get_client_identity_for_admin(request.user, client_id)
+    practice_id = request.practice_id
+    form = AssignForm(request.POST or None, practice_id=practice_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assign_client(
+                actor=Actor.from_request(request),
+                client=client,
+                therapist=form.cleaned_data["therapist"],
+                modality=form.cleaned_data["modality"],
+                style=form.cleaned_data["style"],
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request, f"{client} is now assigned to {form.cleaned_data['therapist']}."
+            )
+            return redirect("administration:home")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "administration/form.html",
+        {"form": form, "title": f"Assign {client} to a therapist"},
+        status=status,
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def deactivate(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
+    account = get_account_for_admin(request.user, user_id)
+    try:
+        deactivate_account(actor=Actor.from_request(request), user=account)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("administration:home")
+    messages.success(request, f"Deactivated {account.display_name}; they can no longer sign in.")
+    return redirect("administration:home")
+
+
+@role_required(Role.ADMIN)
+def client_audit(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = get_client_identity_for_admin(request.user, client_id)
+    events = AuditEvent.objects.for_client(client.pk)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    record(
+        actor=Actor.from_request(request),
+        action=AuditAction.READ,
+        target="audit trail",
+        obj=client,
+        client=client,
+    )
+    return render(request, "administration/audit.html", {"client": client, "page": page})

@@ -1,0 +1,82 @@
+"""Appointments of a care episode: when they were planned, whether they happened, and on time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.utils import timezone
+
+from alliance.practice.models import CareEpisode, Practice
+
+# A session that starts within this many minutes of its scheduled time counts as on time.
+ON_TIME_GRACE = timedelta(minutes=5)
+
+
+class AppointmentStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    ATTENDED = "attended", "Attended"
+    CANCELLED = "cancelled", "Cancelled"
+    LATE_CANCELLED = "late_cancelled", "Cancelled late"
+    NO_SHOW = "no_show", "No-show"
+
+
+# Statuses that count in an attendance rate: a cancellation with notice is not a missed session.
+COUNTED_FOR_ATTENDANCE = (
+    AppointmentStatus.ATTENDED,
+    AppointmentStatus.LATE_CANCELLED,
+    AppointmentStatus.NO_SHOW,
+)
+
+
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def upcoming(self, now: datetime | None = None) -> AppointmentQuerySet:
+        return self.filter(
+            status=AppointmentStatus.SCHEDULED, scheduled_start__gte=now or timezone.now()
+        ).order_by("scheduled_start")
+
+    def past(self, now: datetime | None = None) -> AppointmentQuerySet:
+        return self.filter(scheduled_start__lt=now or timezone.now()).order_by("-scheduled_start")
+
+
+class Appointment(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="appointments")
+    episode = models.ForeignKey(CareEpisode, on_delete=models.PROTECT, related_name="appointments")
+    scheduled_start = models.DateTimeField()
+    scheduled_end = models.DateTimeField()
+    status = models.CharField(
+        max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.SCHEDULED
+    )
+    actual_start = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["scheduled_start", "id"]
+        indexes = [models.Index(fields=["episode", "scheduled_start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scheduled_end__gt=models.F("scheduled_start")),
+                name="appointment_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(actual_start__isnull=True) | models.Q(status="attended"),
+                name="only_attended_has_actual_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.episode} at {self.scheduled_start:%Y-%m-%d %H:%M}"
+
+    @property
+    def minutes_late(self) -> int | None:
+        if self.actual_start is None:
+            return None
+        return max(0, int((self.actual_start - self.scheduled_start).total_seconds() // 60))
+
+    @property
+    def started_on_time(self) -> bool | None:
+        if self.actual_start is None:
+            return None
+        return self.actual_start - self.scheduled_start <= ON_TIME_GRACE

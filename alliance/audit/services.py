@@ -1,0 +1,63 @@
+"""Writing audit rows. Every service that reads or changes clinical data calls ``record``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from alliance.accounts.models import User
+from alliance.audit.models import AuditAction, AuditEvent
+from alliance.practice.models import Client
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, and from where: what an audit row needs besides the object."""
+
+    user: User | None
+    ip_address: str | None = None
+    path: str = ""
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> Actor:
+        user = getattr(request, "user", None)
+        return cls(
+            user=user if isinstance(user, User) else None,
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+            path=request.get_full_path()[:500],
+        )
+
+    @classmethod
+    def system(cls, label: str) -> Actor:
+        return cls(user=None, path=f"system:{label}")
+
+
+def record(
+    *,
+    actor: Actor,
+    action: AuditAction,
+    target: str,
+    obj: models.Model | None = None,
+    client: Client | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    user = actor.user
+    practice_id = user.practice_id if user is not None else None
+    if practice_id is None and client is not None:
+        practice_id = client.practice_id
+    return AuditEvent.objects.create(
+        practice_id=practice_id,
+        actor=user,
+        actor_role=user.role if user is not None else "system",
+        action=action,
+        target=target,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        client=client,
+        ip_address=actor.ip_address,
+        path=actor.path,
+        detail=detail or {},
+    )

@@ -1,0 +1,78 @@
+"""The supervisor's view of their therapists: caseload size and attendance, in one query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from alliance.accounts.models import User
+from alliance.appointments.models import COUNTED_FOR_ATTENDANCE, AppointmentStatus
+from alliance.practice.models import EpisodeStatus, TherapistProfile
+
+RECENT = timedelta(weeks=12)
+
+
+@dataclass(frozen=True)
+class TherapistSummary:
+    therapist: TherapistProfile
+    open_episodes: int
+    attended_recently: int
+    missed_recently: int
+    attendance_rate: float | None
+
+    @property
+    def attendance_percent(self) -> int | None:
+        return None if self.attendance_rate is None else round(self.attendance_rate * 100)
+
+
+def supervision_overview(supervisor: User, now: datetime | None = None) -> list[TherapistSummary]:
+    since = (now or timezone.now()) - RECENT
+    if supervisor.practice_id is None:
+        return []
+    practice_id: int = supervisor.practice_id
+    recent = Q(episodes__appointments__scheduled_start__gte=since)
+    therapists = (
+        TherapistProfile.objects.filter(supervisors=supervisor, practice_id=practice_id)
+        .select_related("user")
+        .annotate(
+            open_episodes=Count(
+                "episodes", filter=~Q(episodes__status=EpisodeStatus.ENDED), distinct=True
+            ),
+            attended_recently=Count(
+                "episodes__appointments",
+                filter=recent & Q(episodes__appointments__status=AppointmentStatus.ATTENDED),
+            ),
+            counted_recently=Count(
+                "episodes__appointments",
+                filter=recent & Q(episodes__appointments__status__in=COUNTED_FOR_ATTENDANCE),
+            ),
+            missed_recently=Count(
+                "episodes__appointments",
+                filter=recent
+                & Q(
+                    episodes__appointments__status__in=[
+                        AppointmentStatus.NO_SHOW,
+                        AppointmentStatus.LATE_CANCELLED,
+                    ]
+                ),
+            ),
+        )
+        .order_by("user__last_name", "user__first_name")
+    )
+    return [
+        TherapistSummary(
+            therapist=therapist,
+            open_episodes=therapist.open_episodes,
+            attended_recently=therapist.attended_recently,
+            missed_recently=therapist.missed_recently,
+            attendance_rate=(
+                therapist.attended_recently / therapist.counted_recently
+                if therapist.counted_recently
+                else None
+            ),
+        )
+        for therapist in therapists
+    ]

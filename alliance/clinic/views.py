@@ -1,0 +1,173 @@
+"""Pages for clinicians: the therapist's caseload and client page, the supervisor's overview."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
+from alliance.accounts.models import Role
+from alliance.appointments.access import get_appointment_for_user
+from alliance.appointments.models import Appointment, AppointmentStatus
+from alliance.appointments.selectors import caseload_rows
+from alliance.appointments.services import record_attendance
+from alliance.audit.models import AuditAction
+from alliance.audit.services import Actor, record
+from alliance.clinic.forms import AttendanceForm, PhaseChangeForm
+from alliance.clinic.supervision import supervision_overview
+from alliance.lib.errors import DomainError
+from alliance.practice.access import (
+    episodes_for_user,
+    get_client_for_user,
+    get_episode_for_user,
+    get_own_therapist_profile,
+    get_supervised_therapist_for_user,
+)
+from alliance.practice.models import Phase, PhaseChange
+from alliance.practice.services import change_phase
+
+
+@role_required(Role.THERAPIST)
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    therapist = get_own_therapist_profile(request.user)
+    show_ended = request.GET.get("show") == "all"
+    episodes = episodes_for_user(request.user).for_therapist(therapist)
+    if not show_ended:
+        episodes = episodes.open()
+    rows = caseload_rows(episodes)
+    record(actor=Actor.from_request(request), action=AuditAction.READ, target="caseload")
+    return render(
+        request,
+        "clinic/dashboard.html",
+        {"therapist": therapist, "rows": rows, "show_ended": show_ended},
+    )
+
+
+@role_required(Role.THERAPIST, Role.SUPERVISOR)
+def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    client = get_client_for_user(request.user, client_id)
+    now = timezone.now()
+    episodes = list(
+        episodes_for_user(request.user)
+        .filter(client=client)
+        .select_related("therapist__user")
+        .prefetch_related(
+            Prefetch("phase_changes", queryset=PhaseChange.objects.select_related("changed_by")),
+            Prefetch("appointments", queryset=Appointment.objects.order_by("-scheduled_start")),
+        )
+    )
+    record(
+        actor=Actor.from_request(request),
+        action=AuditAction.READ,
+        target="client page",
+        obj=client,
+        client=client,
+    )
+    can_change = request.user.role == Role.THERAPIST
+    return render(
+        request,
+        "clinic/client_detail.html",
+        {
+            "client": client,
+            "episodes": episodes,
+            "now": now,
+            "can_change": can_change,
+            "phase_form": PhaseChangeForm(),
+            "attendance_form": AttendanceForm(),
+            "statuses": AppointmentStatus.choices,
+            "phases": Phase.choices,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def episode_phase(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    episode = get_episode_for_user(request.user, episode_id, for_change=True)
+    form = PhaseChangeForm(request.POST)
+    if not form.is_valid():
+        return _form_problem(request, episode.client_id, form.errors.as_text())
+    try:
+        change_phase(
+            actor=Actor.from_request(request),
+            episode=episode,
+            to_phase=Phase(form.cleaned_data["phase"]),
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as error:
+        return _form_problem(request, episode.client_id, error.message)
+    messages.success(request, f"Moved to the phase “{Phase(episode.phase).label}”.")
+    return redirect("clinic:client", client_id=episode.client_id)
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def appointment_attendance(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = get_appointment_for_user(request.user, appointment_id, for_change=True)
+    client_id = appointment.episode.client_id
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        return _form_problem(request, client_id, form.errors.as_text())
+    late = form.cleaned_data["minutes_late"] or 0
+    try:
+        record_attendance(
+            actor=Actor.from_request(request),
+            appointment=appointment,
+            status=AppointmentStatus(form.cleaned_data["status"]),
+            actual_start=appointment.scheduled_start + timedelta(minutes=late),
+        )
+    except DomainError as error:
+        return _form_problem(request, client_id, error.message)
+    if request.htmx:
+        return render(
+            request,
+            "clinic/client_detail.html#appointment-row",
+            {
+                "appointment": appointment,
+                "can_change": True,
+                "now": timezone.now(),
+                "statuses": AppointmentStatus.choices,
+            },
+        )
+    messages.success(request, "Attendance recorded.")
+    return redirect("clinic:client", client_id=client_id)
+
+
+def _form_problem(request: AuthenticatedHttpRequest, client_id: int, message: str) -> HttpResponse:
+    """Show what was wrong on a page of its own, with the 400 status and a way back."""
+    return render(
+        request,
+        "clinic/form_problem.html",
+        {"message": message, "client_id": client_id},
+        status=400,
+    )
+
+
+@role_required(Role.SUPERVISOR)
+def supervision(request: AuthenticatedHttpRequest) -> HttpResponse:
+    therapists = supervision_overview(request.user)
+    record(
+        actor=Actor.from_request(request), action=AuditAction.READ, target="supervision overview"
+    )
+    return render(request, "clinic/supervision.html", {"therapists": therapists})
+
+
+@role_required(Role.SUPERVISOR)
+def supervised_caseload(request: AuthenticatedHttpRequest, therapist_id: int) -> HttpResponse:
+    therapist = get_supervised_therapist_for_user(request.user, therapist_id)
+    rows = caseload_rows(episodes_for_user(request.user).for_therapist(therapist).open())
+    record(
+        actor=Actor.from_request(request),
+        action=AuditAction.READ,
+        target="caseload",
+        obj=therapist,
+    )
+    return render(
+        request, "clinic/supervised_caseload.html", {"therapist": therapist, "rows": rows}
+    )

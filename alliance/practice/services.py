@@ -1,0 +1,190 @@
+"""Writes to the practice: therapists, clients, assignments and the phase of a care episode."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from alliance.accounts.models import Role
+from alliance.accounts.services import create_account
+from alliance.audit.models import AuditAction
+from alliance.audit.services import Actor, record
+from alliance.lib.errors import DomainError
+from alliance.practice.models import (
+    CareEpisode,
+    Client,
+    EndReason,
+    EpisodeStatus,
+    Modality,
+    Phase,
+    PhaseChange,
+    Practice,
+    Style,
+    TherapistProfile,
+)
+
+
+@transaction.atomic
+def create_therapist(
+    *,
+    actor: Actor,
+    practice: Practice,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    password: str | None = None,
+    modalities: list[str] | None = None,
+    styles: list[str] | None = None,
+    languages: list[str] | None = None,
+    bio: str = "",
+    validate_password: bool = True,
+) -> TherapistProfile:
+    user = create_account(
+        actor=actor,
+        practice=practice,
+        role=Role.THERAPIST,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        password=password,
+        validate=validate_password,
+    )
+    return TherapistProfile.objects.create(
+        user=user,
+        practice=practice,
+        modalities=list(modalities or []),
+        styles=list(styles or []),
+        languages=list(languages or []),
+        bio=bio,
+    )
+
+
+@transaction.atomic
+def create_client(
+    *,
+    actor: Actor,
+    practice: Practice,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    username: str | None = None,
+    password: str | None = None,
+    validate_password: bool = True,
+) -> Client:
+    user = None
+    if username:
+        user = create_account(
+            actor=actor,
+            practice=practice,
+            role=Role.CLIENT,
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            password=password,
+            validate=validate_password,
+        )
+    client = Client.objects.create(
+        practice=practice, user=user, first_name=first_name, last_name=last_name, email=email
+    )
+    record(
+        actor=actor, action=AuditAction.CREATE, target="client record", obj=client, client=client
+    )
+    return client
+
+
+@transaction.atomic
+def assign_client(
+    *,
+    actor: Actor,
+    client: Client,
+    therapist: TherapistProfile,
+    modality: str = Modality.OTHER,
+    style: str = Style.COLLABORATIVE,
+    started_on: date | None = None,
+) -> CareEpisode:
+    """Start a care episode between ``client`` and ``therapist``.
+
+    A client sees one therapist at a time here: an open episode with someone else is ended as a
+    transfer, so its history stays with the therapist who held it.
+    """
+    if client.practice_id != therapist.practice_id:
+        raise DomainError("The client and the therapist belong to different practices.")
+    if not therapist.user.is_active:
+        raise DomainError("That therapist's account is deactivated.", field="therapist")
+    open_episodes = CareEpisode.objects.select_for_update().filter(client=client).open()
+    if any(episode.therapist_id == therapist.pk for episode in open_episodes):
+        raise DomainError(f"{client} is already assigned to {therapist}.", field="therapist")
+    today = started_on or timezone.localdate()
+    for episode in open_episodes:
+        end_episode(actor=actor, episode=episode, reason=EndReason.TRANSFERRED, ended_on=today)
+    episode = CareEpisode.objects.create(
+        practice_id=client.practice_id,
+        client=client,
+        therapist=therapist,
+        modality=modality,
+        style=style,
+        started_on=today,
+    )
+    PhaseChange.objects.create(
+        episode=episode, from_phase="", to_phase=episode.phase, changed_by=actor.user
+    )
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target="care episode",
+        obj=episode,
+        client=client,
+        detail={"therapist": therapist.user.username},
+    )
+    return episode
+
+
+@transaction.atomic
+def change_phase(*, actor: Actor, episode: CareEpisode, to_phase: Phase, note: str = "") -> None:
+    if not episode.is_open:
+        raise DomainError("This care episode has ended; its phase can no longer change.")
+    if episode.phase == to_phase:
+        raise DomainError(f"The episode is already in the phase {to_phase.label!r}.", field="phase")
+    PhaseChange.objects.create(
+        episode=episode,
+        from_phase=episode.phase,
+        to_phase=to_phase,
+        changed_by=actor.user,
+        note=note,
+    )
+    previous = episode.phase
+    episode.phase = to_phase
+    episode.save(update_fields=["phase"])
+    record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target="phase",
+        obj=episode,
+        client=episode.client,
+        detail={"from": previous, "to": str(to_phase)},
+    )
+
+
+@transaction.atomic
+def end_episode(
+    *, actor: Actor, episode: CareEpisode, reason: EndReason, ended_on: date | None = None
+) -> None:
+    if not episode.is_open:
+        raise DomainError("This care episode has already ended.")
+    episode.status = EpisodeStatus.ENDED
+    episode.end_reason = reason
+    episode.ended_on = ended_on or timezone.localdate()
+    episode.save(update_fields=["status", "end_reason", "ended_on"])
+    record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target="episode ended",
+        obj=episode,
+        client=episode.client,
+        detail={"reason": str(reason)},
+    )

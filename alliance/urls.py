@@ -1,0 +1,20 @@
+"""Every URL the application answers. The access-matrix test walks this list: a new URL needs an
+entry there saying who may open it."""
+
+from django.urls import include, path
+
+from alliance.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", account_views.healthz, name="healthz"),
+    path("accounts/", include("alliance.accounts.urls")),
+    path("clinic/", include("alliance.clinic.urls")),
+    path("portal/", include("alliance.portal.urls")),
+    path("administration/", include("alliance.administration.urls")),
+]
+
+handler400 = "alliance.lib.error_pages.bad_request"
+handler403 = "alliance.lib.error_pages.permission_denied"
+handler404 = "alliance.lib.error_pages.page_not_found"
+handler500 = "alliance.lib.error_pages.server_error"
