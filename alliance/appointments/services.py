@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.audit.models import AuditAction
@@ -42,6 +43,13 @@ def record_attendance(
     status: AppointmentStatus,
     actual_start: datetime | None = None,
 ) -> Appointment:
+    if status in (AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW) and (
+        appointment.scheduled_start > timezone.now()
+    ):
+        raise DomainError(
+            "An appointment that has not started yet cannot be marked attended or missed.",
+            field="status",
+        )
     if status == AppointmentStatus.ATTENDED:
         if actual_start is None:
             actual_start = appointment.scheduled_start

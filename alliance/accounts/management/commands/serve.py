@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from gunicorn.app.base import BaseApplication
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Hashed static file names come from collectstatic's manifest: make sure it is current.
+        call_command("collectstatic", interactive=False, verbosity=0)
         host, port = options["host"], options["port"]
         where = "this machine only" if host in {"127.0.0.1", "localhost", "::1"} else "the network"
         self.stdout.write(
