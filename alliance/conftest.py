@@ -9,6 +9,9 @@ from django.test import Client as HttpClient
 
 from alliance.testing.personas import Personas, build_personas
 
+# Headless Chromium fixtures for the tests marked ``browser`` (see that module's docstring).
+pytest_plugins = ["alliance.testing.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:

@@ -28,6 +28,8 @@ DEBUG = env_bool("ALLIANCE_DEBUG", False)
 
 if PRODUCTION:
     SECRET_KEY = env_str("SECRET_KEY")
+    if not SECRET_KEY:
+        raise ValueError("ALLIANCE_ENV=production needs SECRET_KEY (or SECRET_KEY_FILE) to be set")
     if len(SECRET_KEY) < 50:
         raise ValueError("SECRET_KEY (or SECRET_KEY_FILE) must hold at least 50 characters")
 else:
@@ -63,8 +65,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "alliance.accounts.middleware.IdleLogoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages middleware: it tells the person why they were signed out.
+    "alliance.accounts.middleware.IdleLogoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -143,7 +146,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("ALLIANCE_PROXY_COUNT", 0) or None
+# The person's address behind reverse proxies (see alliance/lib/client_ip.py); the audit trail
+# uses the same function.
+ALLIANCE_PROXY_COUNT = env_int("ALLIANCE_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "alliance.lib.client_ip.client_ip"
 
 # Clinicians are signed out after this many idle minutes; clients keep their session longer
 # because they mostly come back for a one-minute form.
@@ -152,6 +158,7 @@ SESSION_COOKIE_AGE = env_int("ALLIANCE_SESSION_HOURS", 12) * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "alliance.lib.error_pages.csrf_failure"
 
 # --- Security headers; the HTTPS-only ones when deployed behind TLS ----------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -209,6 +216,10 @@ MAILERS = {
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     )
 }
+if not EMAIL_HOST:
+    # Printing email to the log is the documented behaviour of an install without a mail server
+    # (Alliance sends no email it depends on), so `check --deploy` should not fail on it.
+    SILENCED_SYSTEM_CHECKS = ["mail.E001"]
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "alliance@localhost")
 

@@ -20,12 +20,9 @@ class AuthenticatedHttpRequest(HttpRequest):
 
     user: User
     htmx: HtmxDetails
-
-    @property
-    def practice_id(self) -> int:
-        practice_id = self.user.practice_id
-        assert practice_id is not None  # role_required lets no practice-less user through
-        return practice_id
+    # Set by role_required, which lets no practice-less user through. (A property here would
+    # never run: this class only describes the request; the real one is a WSGIRequest.)
+    practice_id: int
 
 
 ViewFunc = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
@@ -38,6 +35,7 @@ def role_required(*roles: Role) -> Callable[[ViewFunc[P]], Callable[..., HttpRes
             user = request.user
             if not isinstance(user, User) or user.role not in roles or user.practice_id is None:
                 raise Http404("Page not found.")
+            request.practice_id = user.practice_id  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)  # type: ignore[arg-type]
 
         return login_required(wrapped)

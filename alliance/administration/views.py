@@ -160,8 +160,8 @@ def deactivate(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
 @role_required(Role.ADMIN)
 def client_audit(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = get_client_identity_for_admin(request.user, client_id)
-    events = AuditEvent.objects.for_client(client.pk)
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Recorded before the page is read: the paginator counts rows at once but fetches them only
+    # when the template renders, so a row written in between would push the oldest row off.
     record(
         actor=Actor.from_request(request),
         action=AuditAction.READ,
@@ -169,4 +169,6 @@ def client_audit(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespo
         obj=client,
         client=client,
     )
+    events = AuditEvent.objects.for_client(client.pk)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "administration/audit.html", {"client": client, "page": page})

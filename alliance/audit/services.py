@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from alliance.accounts.models import User
 from alliance.audit.models import AuditAction, AuditEvent
+from alliance.lib.client_ip import client_ip
 from alliance.practice.models import Client
 
 
@@ -26,7 +27,7 @@ class Actor:
         user = getattr(request, "user", None)
         return cls(
             user=user if isinstance(user, User) else None,
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_ip(request),
             path=request.get_full_path()[:500],
         )
 
@@ -48,6 +49,9 @@ def record(
     practice_id = user.practice_id if user is not None else None
     if practice_id is None and client is not None:
         practice_id = client.practice_id
+    if practice_id is None and obj is not None:
+        # System actors (createadmin, the demo) have no practice: take the object's.
+        practice_id = getattr(obj, "practice_id", None)
     return AuditEvent.objects.create(
         practice_id=practice_id,
         actor=user,

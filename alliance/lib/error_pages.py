@@ -24,6 +24,16 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _page(request, 404, "Not found", "There is nothing here, or it is not yours to see.")
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted without a valid CSRF token: stale, or sent from another site."""
+    return _page(
+        request,
+        403,
+        "Form expired",
+        "Your form expired or came from somewhere else. Go back, reload the page and try again.",
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without a request context: whatever broke may also break context processors.
     from django.template import loader

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
@@ -130,8 +130,16 @@ def assign_client(
         style=style,
         started_on=today,
     )
+    # An episode recorded after the fact starts its phase history on the day it started.
+    started_at = timezone.now()
+    if today < timezone.localdate():
+        started_at = timezone.make_aware(datetime.combine(today, time(9, 0)))
     PhaseChange.objects.create(
-        episode=episode, from_phase="", to_phase=episode.phase, changed_by=actor.user
+        episode=episode,
+        from_phase="",
+        to_phase=episode.phase,
+        changed_by=actor.user,
+        changed_at=started_at,
     )
     record(
         actor=actor,

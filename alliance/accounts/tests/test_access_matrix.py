@@ -1,0 +1,236 @@
+"""Who may open what: every URL the application defines, tried as every persona.
+
+The table below has an entry for each named URL (a test fails when a URL has none, or when an
+entry names a URL that no longer exists). Each entry lists one or more cases: which object is
+requested, how (GET, or POST with valid form data), and who gets the page. Everyone not listed
+gets a 404 (never a 403: that would confirm the record exists), and a signed-out visitor is sent
+to the sign-in page unless the case says otherwise.
+
+Personas (see alliance/testing/personas.py): dana is chris's therapist; olga is another therapist
+of the same practice, with client casey; sam supervises dana only; alex is the practice admin;
+eve is the admin of another practice, whose client is erin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from alliance.testing.personas import Personas
+
+
+class Outcome(Enum):
+    OK = "ok"  # 200, or a redirect that is not to the sign-in page
+    NOT_FOUND = "404"
+    SIGN_IN = "redirect to sign-in"
+
+
+OK, NOT_FOUND, SIGN_IN = Outcome.OK, Outcome.NOT_FOUND, Outcome.SIGN_IN
+PERSONAS = ("anonymous", "dana", "olga", "sam", "alex", "eve", "chris", "casey")
+SIGNED_IN = PERSONAS[1:]
+
+Builder = Callable[[Personas], dict[str, Any]]
+
+
+def nothing(personas: Personas) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    expected: dict[str, Outcome]
+    kwargs: Builder = nothing
+    method: str = "GET"
+    data: Builder = nothing
+
+
+def ok_for(names: str = "", *, anonymous: Outcome = SIGN_IN) -> dict[str, Outcome]:
+    """``names`` (space-separated) get the page; every other signed-in persona gets a 404."""
+    allowed = set(names.split())
+    assert allowed <= set(SIGNED_IN), allowed - set(SIGNED_IN)
+    return {"anonymous": anonymous} | {
+        name: OK if name in allowed else NOT_FOUND for name in SIGNED_IN
+    }
+
+
+def everyone(outcome: Outcome) -> dict[str, Outcome]:
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+def chris(p: Personas) -> dict[str, Any]:
+    return {"client_id": p.chris_client.pk}
+
+
+def casey(p: Personas) -> dict[str, Any]:
+    return {"client_id": p.casey_client.pk}
+
+
+def erin(p: Personas) -> dict[str, Any]:
+    return {"client_id": p.erin_client.pk}
+
+
+def new_account(p: Personas) -> dict[str, Any]:
+    return {
+        "first_name": "Nina",
+        "last_name": "Quist",
+        "email": "nina@example.org",
+        "username": "nina",
+        "password": "a-long-unusual-passphrase-91",
+    }
+
+
+ACCESS: dict[str, list[Case]] = {
+    "home": [Case("landing", ok_for(" ".join(SIGNED_IN)))],
+    "healthz": [Case("probe", everyone(OK))],
+    "accounts:login": [Case("form", everyone(OK))],
+    "accounts:logout": [Case("sign out", everyone(SIGN_IN), method="POST")],
+    "clinic:dashboard": [Case("own caseload", ok_for("dana olga"))],
+    "clinic:client": [
+        Case("chris", ok_for("dana sam"), kwargs=chris),
+        Case("casey", ok_for("olga"), kwargs=casey),
+        Case("erin", ok_for(), kwargs=erin),
+    ],
+    "clinic:episode-phase": [
+        Case(
+            "chris",
+            ok_for("dana"),
+            kwargs=lambda p: {"episode_id": p.chris_episode.pk},
+            method="POST",
+            data=lambda p: {"phase": "exploring", "note": "Ready to look at patterns."},
+        ),
+        Case(
+            "casey",
+            ok_for("olga"),
+            kwargs=lambda p: {"episode_id": p.casey_episode.pk},
+            method="POST",
+            data=lambda p: {"phase": "exploring"},
+        ),
+    ],
+    "clinic:appointment-attendance": [
+        Case(
+            "chris",
+            ok_for("dana"),
+            kwargs=lambda p: {"appointment_id": p.chris_past_appointment.pk},
+            method="POST",
+            data=lambda p: {"status": "attended", "minutes_late": "7"},
+        ),
+    ],
+    "clinic:supervision": [Case("overview", ok_for("sam"))],
+    "clinic:supervised-caseload": [
+        Case("dana", ok_for("sam"), kwargs=lambda p: {"therapist_id": p.dana_profile.pk}),
+        Case("olga", ok_for(), kwargs=lambda p: {"therapist_id": p.olga_profile.pk}),
+    ],
+    "portal:home": [Case("own record", ok_for("chris casey"))],
+    "administration:home": [Case("own practice", ok_for("alex eve"))],
+    "administration:add-therapist": [
+        Case("form", ok_for("alex eve")),
+        Case(
+            "submit",
+            ok_for("alex eve"),
+            method="POST",
+            data=lambda p: new_account(p) | {"modalities": ["cbt"], "languages": "English"},
+        ),
+    ],
+    "administration:add-client": [
+        Case("form", ok_for("alex eve")),
+        Case("submit", ok_for("alex eve"), method="POST", data=new_account),
+    ],
+    "administration:assign": [
+        Case("chris form", ok_for("alex"), kwargs=chris),
+        Case(
+            "chris to olga",
+            ok_for("alex"),
+            kwargs=chris,
+            method="POST",
+            data=lambda p: {
+                "therapist": p.olga_profile.pk,
+                "modality": "cbt",
+                "style": "directive",
+            },
+        ),
+        Case("erin form", ok_for("eve"), kwargs=erin),
+    ],
+    "administration:client-audit": [
+        Case("chris", ok_for("alex"), kwargs=chris),
+        Case("erin", ok_for("eve"), kwargs=erin),
+    ],
+    "administration:deactivate": [
+        Case("dana", ok_for("alex"), kwargs=lambda p: {"user_id": p.dana.pk}, method="POST"),
+        Case("chris", ok_for("alex"), kwargs=lambda p: {"user_id": p.chris.pk}, method="POST"),
+        Case(
+            "erin",
+            ok_for("eve"),
+            kwargs=lambda p: {"user_id": p.erin_client.user_id},
+            method="POST",
+        ),
+    ],
+}
+
+
+def url_names(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[str]:
+    """Every named URL, with its namespace: ``clinic:client``."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_names(entry.url_patterns, prefix)
+        elif isinstance(entry, URLPattern):
+            if str(entry.pattern).startswith("static/"):
+                continue
+            assert entry.name, f"the URL {entry.pattern} has no name, so no entry here"
+            yield f"{namespace}{entry.name}"
+
+
+def attempts() -> list[Any]:
+    return [
+        pytest.param(url_name, case, persona, id=f"{url_name}[{case.label}]-{persona}")
+        for url_name, cases in ACCESS.items()
+        for case in cases
+        for persona in PERSONAS
+    ]
+
+
+def test_every_url_has_an_entry_in_the_access_table():
+    found = list(url_names())
+    assert len(found) == len(set(found)), "two URLs share a name"
+    missing = set(found) - set(ACCESS)
+    assert not missing, f"add these URLs to ACCESS with who may open them: {sorted(missing)}"
+
+
+def test_the_access_table_names_no_url_that_no_longer_exists():
+    stale = set(ACCESS) - set(url_names())
+    assert not stale, f"remove these entries from ACCESS: {sorted(stale)}"
+
+
+def test_every_case_says_what_each_persona_gets():
+    for url_name, cases in ACCESS.items():
+        assert cases, url_name
+        for case in cases:
+            assert set(case.expected) == set(PERSONAS), (url_name, case.label)
+            assert case.method in {"GET", "POST"}
+
+
+@pytest.mark.parametrize(("url_name", "case", "persona"), attempts())
+def test_access(url_name: str, case: Case, persona: str, signed_in, personas):
+    url = reverse(url_name, kwargs=case.kwargs(personas))
+    browser = signed_in(persona)
+    send = browser.post if case.method == "POST" else browser.get
+    response = send(url, case.data(personas))
+
+    expected = case.expected[persona]
+    sign_in_url = reverse("accounts:login")
+    location = response.headers.get("Location", "")
+    if expected is OK:
+        assert response.status_code in {200, 302}, (response.status_code, response.content[:500])
+        if response.status_code == 302:
+            assert not location.startswith(sign_in_url), location
+    elif expected is NOT_FOUND:
+        assert response.status_code == 404, (response.status_code, location)
+    else:
+        assert response.status_code == 302, response.status_code
+        assert location.startswith(sign_in_url), location

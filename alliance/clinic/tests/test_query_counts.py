@@ -1,0 +1,89 @@
+"""Clinician pages make the same number of queries whatever the size of the caseload.
+
+Measured on SQLite (each count includes loading the session and the user, the audit row the
+page writes, and saving the session's idle clock): dashboard 8, supervision overview 7,
+supervised caseload 8, client page 10.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from alliance.practice.models import EndReason, Phase
+from alliance.practice.services import assign_client, end_episode
+from alliance.testing.queries import (
+    GROW,
+    add_clients,
+    add_history,
+    add_therapists,
+    assert_does_not_grow,
+    measure,
+    walk_phases,
+)
+
+
+def test_the_dashboard_queries_do_not_grow_with_the_caseload(signed_in, personas):
+    dana = signed_in("dana")
+    url = reverse("clinic:dashboard")
+    small = measure(dana, url)
+
+    add_clients(personas.dana_profile, 12)
+    big = measure(dana, url)
+
+    assert_does_not_grow(small, big)
+    assert big.queries <= 8
+    assert dana.get(url).content.count(b"Extra") == 12
+
+
+def test_the_dashboard_with_ended_episodes_does_not_grow_either(signed_in, personas):
+    dana = signed_in("dana")
+    url = reverse("clinic:dashboard") + "?show=all"
+    small = measure(dana, url)
+
+    for episode in add_clients(personas.dana_profile, 6):
+        end_episode(actor=GROW, episode=episode, reason=EndReason.COMPLETED)
+    big = measure(dana, url)
+
+    assert_does_not_grow(small, big)
+
+
+def test_the_supervision_overview_queries_do_not_grow_with_the_therapists(signed_in, personas):
+    sam = signed_in("sam")
+    url = reverse("clinic:supervision")
+    small = measure(sam, url)
+
+    add_therapists(personas.practice, 6, supervisor=personas.sam, clients=3)
+    big = measure(sam, url)
+
+    assert_does_not_grow(small, big)
+    assert big.queries <= 7
+
+
+def test_the_supervised_caseload_queries_do_not_grow_with_the_caseload(signed_in, personas):
+    sam = signed_in("sam")
+    url = reverse("clinic:supervised-caseload", kwargs={"therapist_id": personas.dana_profile.pk})
+    small = measure(sam, url)
+
+    add_clients(personas.dana_profile, 12)
+    big = measure(sam, url)
+
+    assert_does_not_grow(small, big)
+    assert big.queries <= 8
+
+
+def test_the_client_page_queries_do_not_grow_with_the_history(signed_in, personas):
+    url = reverse("clinic:client", kwargs={"client_id": personas.chris_client.pk})
+    small = {name: measure(signed_in(name), url) for name in ("dana", "sam")}
+
+    # A longer history: many more appointments and phase changes, and a second care episode.
+    add_history(personas.chris_episode, past=30, upcoming=6)
+    walk_phases(personas.chris_episode, [Phase.EXPLORING, Phase.LASTING_CHANGE, Phase.EXPLORING])
+    end_episode(actor=GROW, episode=personas.chris_episode, reason=EndReason.MUTUAL)
+    again = assign_client(actor=GROW, client=personas.chris_client, therapist=personas.dana_profile)
+    add_history(again, past=10)
+    walk_phases(again, [Phase.EXPLORING, Phase.LASTING_CHANGE, Phase.ENDING])
+    big = {name: measure(signed_in(name), url) for name in ("dana", "sam")}
+
+    for name in ("dana", "sam"):
+        assert_does_not_grow(small[name], big[name])
+        assert big[name].queries <= 10
