@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "alliance.practice",
     "alliance.appointments",
     "alliance.audit",
+    "alliance.measures",
+    "alliance.interop",
     "alliance.clinic",
     "alliance.portal",
     "alliance.administration",
@@ -195,8 +197,14 @@ if ENVIRONMENT == "test":
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
 
+# Only for bench/: a baseline endpoint that inserts one row. Refused in production.
+BENCH_ENDPOINTS = env_bool("ALLIANCE_BENCH_ENDPOINTS", False) and not PRODUCTION
+
 # --- Background tasks (django.tasks with the database backend) ---------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Extra instrument folders (comma-separated), e.g. for licensed instruments: docs/instruments.md.
+ALLIANCE_INSTRUMENT_DIRS = env_list("ALLIANCE_INSTRUMENT_DIRS", [])
 
 # --- Email: printed to the console unless an SMTP server is configured -------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -222,6 +230,8 @@ if not EMAIL_HOST:
     SILENCED_SYSTEM_CHECKS = ["mail.E001"]
 del EMAIL_HOST
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "alliance@localhost")
+# The address people reach Alliance at, for links in emails (forms answered without signing in).
+BASE_URL = env_str("ALLIANCE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")

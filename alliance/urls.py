@@ -1,6 +1,7 @@
 """Every URL the application answers. The access-matrix test walks this list: a new URL needs an
 entry there saying who may open it."""
 
+from django.conf import settings
 from django.urls import include, path
 
 from alliance.accounts import views as account_views
@@ -12,7 +13,14 @@ urlpatterns = [
     path("clinic/", include("alliance.clinic.urls")),
     path("portal/", include("alliance.portal.urls")),
     path("administration/", include("alliance.administration.urls")),
+    path("", include("alliance.measures.urls")),
+    path("fhir/", include("alliance.interop.urls")),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    from alliance.lib.bench_views import bare_insert
+
+    urlpatterns.append(path("bench/bare-insert", bare_insert, name="bench-bare-insert"))
 
 handler400 = "alliance.lib.error_pages.bad_request"
 handler403 = "alliance.lib.error_pages.permission_denied"

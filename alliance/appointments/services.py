@@ -11,6 +11,7 @@ from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
+from alliance.measures.services import create_forms_after_session
 from alliance.practice.models import CareEpisode
 
 
@@ -64,6 +65,8 @@ def record_attendance(
     appointment.status = status
     appointment.actual_start = actual_start
     appointment.save(update_fields=["status", "actual_start"])
+    if status == AppointmentStatus.ATTENDED and previous != AppointmentStatus.ATTENDED:
+        create_forms_after_session(appointment=appointment)
     record(
         actor=actor,
         action=AuditAction.CHANGE,

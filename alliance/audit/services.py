@@ -21,6 +21,8 @@ class Actor:
     user: User | None
     ip_address: str | None = None
     path: str = ""
+    # What to call an actor with no account in the trail (e.g. "client via link").
+    role_hint: str = ""
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> Actor:
@@ -55,7 +57,7 @@ def record(
     return AuditEvent.objects.create(
         practice_id=practice_id,
         actor=user,
-        actor_role=user.role if user is not None else "system",
+        actor_role=user.role if user is not None else (actor.role_hint or "system"),
         action=action,
         target=target,
         object_type=obj._meta.label_lower if obj is not None else "",

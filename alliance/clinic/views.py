@@ -15,13 +15,16 @@ from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role
 from alliance.appointments.access import get_appointment_for_user
 from alliance.appointments.models import Appointment, AppointmentStatus
-from alliance.appointments.selectors import caseload_rows
 from alliance.appointments.services import record_attendance
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
+from alliance.clinic.caseload import caseload_lines
 from alliance.clinic.forms import AttendanceForm, PhaseChangeForm
 from alliance.clinic.supervision import supervision_overview
 from alliance.lib.errors import DomainError
+from alliance.measures.models import MeasureResponse
+from alliance.measures.progress import alliance_chart, comments, outcome_charts
+from alliance.measures.selectors import EpisodeMeasures, due_forms
 from alliance.practice.access import (
     episodes_for_user,
     get_client_for_user,
@@ -40,7 +43,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     episodes = episodes_for_user(request.user).for_therapist(therapist)
     if not show_ended:
         episodes = episodes.open()
-    rows = caseload_rows(episodes)
+    rows = caseload_lines(episodes)
     record(actor=Actor.from_request(request), action=AuditAction.READ, target="caseload")
     return render(
         request,
@@ -62,6 +65,17 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
             Prefetch("appointments", queryset=Appointment.objects.order_by("-scheduled_start")),
         )
     )
+    responses = list(MeasureResponse.objects.filter(episode__in=[e.pk for e in episodes]))
+    measures = [
+        EpisodeMeasures(
+            episode=episode,
+            alliance=alliance_chart(f"alliance-{episode.pk}", mine),
+            outcomes=outcome_charts(f"outcome-{episode.pk}", mine),
+            comments=comments(mine),
+        )
+        for episode in episodes
+        for mine in [[r for r in responses if r.episode_id == episode.pk]]
+    ]
     record(
         actor=Actor.from_request(request),
         action=AuditAction.READ,
@@ -70,18 +84,27 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
         client=client,
     )
     can_change = request.user.role == Role.THERAPIST
+    self_ratings = (
+        due_forms(
+            episodes_for_user(request.user, for_change=True).filter(client=client), "therapist"
+        )
+        if can_change
+        else []
+    )
     return render(
         request,
         "clinic/client_detail.html",
         {
             "client": client,
             "episodes": episodes,
+            "episode_views": measures,
             "now": now,
             "can_change": can_change,
             "phase_form": PhaseChangeForm(),
             "attendance_form": AttendanceForm(),
             "statuses": AppointmentStatus.choices,
             "phases": Phase.choices,
+            "self_ratings": self_ratings,
         },
     )
 
@@ -161,7 +184,7 @@ def supervision(request: AuthenticatedHttpRequest) -> HttpResponse:
 @role_required(Role.SUPERVISOR)
 def supervised_caseload(request: AuthenticatedHttpRequest, therapist_id: int) -> HttpResponse:
     therapist = get_supervised_therapist_for_user(request.user, therapist_id)
-    rows = caseload_rows(episodes_for_user(request.user).for_therapist(therapist).open())
+    rows = caseload_lines(episodes_for_user(request.user).for_therapist(therapist).open())
     record(
         actor=Actor.from_request(request),
         action=AuditAction.READ,

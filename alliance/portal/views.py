@@ -11,6 +11,9 @@ from alliance.accounts.models import Role
 from alliance.appointments.models import Appointment
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
+from alliance.measures.models import MeasureResponse
+from alliance.measures.progress import outcome_charts, plain_progress
+from alliance.measures.selectors import due_forms
 from alliance.practice.access import episodes_for_user, get_own_client_record
 
 PAST_APPOINTMENTS_SHOWN = 12
@@ -27,6 +30,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     upcoming = list(appointments.upcoming(now)[:5])
     past = list(appointments.past(now)[:PAST_APPOINTMENTS_SHOWN])
     current_episode = episodes.open().select_related("therapist__user").first()
+    forms = due_forms(episodes, "client")
+    # Only the client's own answers: a therapist's self-rating is the therapist's.
+    own = list(MeasureResponse.objects.filter(episode__in=episodes, respondent_role="client"))
     record(
         actor=Actor.from_request(request),
         action=AuditAction.READ,
@@ -43,5 +49,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "next_appointment": upcoming[0] if upcoming else None,
             "upcoming": upcoming[1:],
             "past": past,
+            "forms": forms,
+            "progress": plain_progress(own),
+            "charts": outcome_charts("my", own),
         },
     )

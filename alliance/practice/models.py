@@ -93,6 +93,8 @@ class Client(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     email = models.EmailField(blank=True)
+    # Some clients prefer a link by email to signing in: forms due are then also emailed.
+    form_links_by_email = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -12,6 +12,7 @@ from alliance.accounts.services import create_account
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
+from alliance.measures.services import create_intake_forms
 from alliance.practice.models import (
     CareEpisode,
     Client,
@@ -141,6 +142,7 @@ def assign_client(
         changed_by=actor.user,
         changed_at=started_at,
     )
+    create_intake_forms(episode=episode)
     record(
         actor=actor,
         action=AuditAction.CREATE,

@@ -21,6 +21,7 @@ from alliance.accounts.services import create_account
 from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.appointments.services import record_attendance, schedule_appointment
 from alliance.audit.services import Actor
+from alliance.measures.models import FormRequest
 from alliance.practice.models import CareEpisode, Client, Modality, Practice, TherapistProfile
 from alliance.practice.services import assign_client, create_client, create_therapist
 
@@ -47,6 +48,9 @@ class Personas:
     casey_episode: CareEpisode
     chris_past_appointment: Appointment
     chris_next_appointment: Appointment
+    # Due after chris's latest attended session: his check-in and dana's self-rating.
+    chris_checkin: FormRequest
+    dana_self_rating: FormRequest
 
     def by_name(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -148,6 +152,7 @@ def build_personas(now: datetime | None = None) -> Personas:
     for episode in (casey_episode, erin_episode):
         _weekly_appointments(episode, first, 2)
 
+    latest = chris_appointments[2].form_requests.all()
     return Personas(
         practice=practice,
         dana=dana_profile.user,
@@ -166,4 +171,6 @@ def build_personas(now: datetime | None = None) -> Personas:
         casey_episode=casey_episode,
         chris_past_appointment=chris_appointments[2],
         chris_next_appointment=chris_appointments[4],
+        chris_checkin=latest.get(instrument_id="alliance-checkin"),
+        dana_self_rating=latest.get(instrument_id="alliance-self-rating"),
     )

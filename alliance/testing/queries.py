@@ -16,6 +16,9 @@ from alliance.appointments.models import AppointmentStatus
 from alliance.appointments.services import record_attendance, schedule_appointment
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
+from alliance.measures.models import FormRequest, ResponseSource
+from alliance.measures.registry import get_instrument
+from alliance.measures.services import submit_response
 from alliance.practice.models import (
     CareEpisode,
     Client,
@@ -66,6 +69,26 @@ def add_history(episode: CareEpisode, *, past: int, upcoming: int = 2) -> None:
         if week < 0:
             status = PAST_STATUSES[week % len(PAST_STATUSES)]
             record_attendance(actor=GROW, appointment=appointment, status=status)
+    answer_due_forms(episode)
+
+
+def answer_due_forms(episode: CareEpisode) -> None:
+    """Answer every open form of the episode (middle of each scale, with a comment), so that
+    history includes check-ins, self-ratings and outcome scores."""
+    for form_request in FormRequest.objects.open().filter(episode=episode):
+        instrument = get_instrument(form_request.instrument_id)
+        answers: dict[str, object] = {
+            item.link_id: (item.lowest + item.highest) // 2 for item in instrument.scored_items
+        }
+        answers |= {item.link_id: "A comment" for item in instrument.text_items}
+        submit_response(
+            actor=GROW,
+            instrument=instrument,
+            episode=episode,
+            raw_answers=answers,
+            source=ResponseSource.DEMO,
+            form_request=form_request,
+        )
 
 
 def walk_phases(episode: CareEpisode, phases: list[Phase]) -> None:

@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from alliance.interop.tests.helpers import store
+from alliance.measures.access import form_link_token
 from alliance.testing.personas import Personas
 
 
@@ -28,9 +30,11 @@ class Outcome(Enum):
     OK = "ok"  # 200, or a redirect that is not to the sign-in page
     NOT_FOUND = "404"
     SIGN_IN = "redirect to sign-in"
+    UNAUTHORIZED = "401"  # the FHIR API: an OperationOutcome, never a redirect
 
 
 OK, NOT_FOUND, SIGN_IN = Outcome.OK, Outcome.NOT_FOUND, Outcome.SIGN_IN
+UNAUTHORIZED = Outcome.UNAUTHORIZED
 PERSONAS = ("anonymous", "dana", "olga", "sam", "alex", "eve", "chris", "casey")
 SIGNED_IN = PERSONAS[1:]
 
@@ -127,6 +131,32 @@ ACCESS: dict[str, list[Case]] = {
         Case("olga", ok_for(), kwargs=lambda p: {"therapist_id": p.olga_profile.pk}),
     ],
     "portal:home": [Case("own record", ok_for("chris casey"))],
+    "measures:answer": [
+        Case(
+            "chris's check-in", ok_for("chris"), kwargs=lambda p: {"request_id": p.chris_checkin.pk}
+        ),
+        Case(
+            "chris's check-in answered",
+            ok_for("chris"),
+            kwargs=lambda p: {"request_id": p.chris_checkin.pk},
+            method="POST",
+            data=lambda p: {"bond": "8", "goals": "7", "approach": "9", "overall": "8"},
+        ),
+        Case(
+            "dana's self-rating",
+            ok_for("dana"),
+            kwargs=lambda p: {"request_id": p.dana_self_rating.pk},
+        ),
+    ],
+    "measures:answer-by-link": [
+        # The signed link is the key: whoever holds it may answer, signed in or not.
+        Case(
+            "chris's check-in by link",
+            everyone(OK),
+            kwargs=lambda p: {"token": form_link_token(p.chris_checkin)},
+        ),
+        Case("a forged link", everyone(NOT_FOUND), kwargs=lambda p: {"token": "forged:token"}),
+    ],
     "administration:home": [Case("own practice", ok_for("alex eve"))],
     "administration:add-therapist": [
         Case("form", ok_for("alex eve")),
@@ -169,6 +199,53 @@ ACCESS: dict[str, list[Case]] = {
             kwargs=lambda p: {"user_id": p.erin_client.user_id},
             method="POST",
         ),
+    ],
+    # The FHIR API (alliance/interop): a signed-out caller gets 401, not the sign-in page.
+    "fhir:questionnaires": [
+        Case("all instruments", ok_for(" ".join(SIGNED_IN), anonymous=UNAUTHORIZED))
+    ],
+    "fhir:questionnaire": [
+        Case(
+            "phq9",
+            ok_for(" ".join(SIGNED_IN), anonymous=UNAUTHORIZED),
+            kwargs=lambda p: {"questionnaire_id": "phq9"},
+        )
+    ],
+    "fhir:questionnaire-responses": [
+        Case(
+            "chris",
+            ok_for("dana sam chris", anonymous=UNAUTHORIZED),
+            data=lambda p: {"subject": f"Patient/{p.chris_client.pk}"},
+        ),
+        Case(
+            "casey",
+            ok_for("olga casey", anonymous=UNAUTHORIZED),
+            data=lambda p: {"subject": f"Patient/{p.casey_client.pk}"},
+        ),
+        Case(
+            "erin",
+            ok_for(anonymous=UNAUTHORIZED),
+            data=lambda p: {"subject": f"Patient/{p.erin_client.pk}"},
+        ),
+    ],
+    "fhir:questionnaire-response": [
+        Case(
+            "chris's PHQ-9",
+            ok_for("dana sam chris", anonymous=UNAUTHORIZED),
+            kwargs=lambda p: {
+                "response_id": store("phq9", p.chris_episode, p.chris).pk,
+            },
+        ),
+        Case(
+            "dana's self-rating",
+            ok_for("dana sam", anonymous=UNAUTHORIZED),
+            kwargs=lambda p: {
+                "response_id": store("alliance-self-rating", p.chris_episode, p.dana).pk,
+            },
+        ),
+    ],
+    "fhir:unknown": [
+        Case("Patient", ok_for(anonymous=UNAUTHORIZED), kwargs=lambda p: {"unknown": "Patient/1"})
     ],
 }
 
@@ -231,6 +308,9 @@ def test_access(url_name: str, case: Case, persona: str, signed_in, personas):
             assert not location.startswith(sign_in_url), location
     elif expected is NOT_FOUND:
         assert response.status_code == 404, (response.status_code, location)
+    elif expected is UNAUTHORIZED:
+        assert response.status_code == 401, (response.status_code, location)
+        assert response["Content-Type"] == "application/fhir+json"
     else:
         assert response.status_code == 302, response.status_code
         assert location.startswith(sign_in_url), location

@@ -1,0 +1,26 @@
+"""A caseload line: attendance figures plus the latest alliance and outcome with their trend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alliance.appointments.selectors import CaseloadRow, caseload_rows
+from alliance.measures.progress import CHECKIN_ID, HEADLINE_OUTCOME_ID, Latest, latest_scores
+from alliance.practice.models import CareEpisodeQuerySet
+
+
+@dataclass(frozen=True)
+class CaseloadLine:
+    row: CaseloadRow
+    alliance: Latest | None
+    outcome: Latest | None
+
+
+def caseload_lines(episodes: CareEpisodeQuerySet) -> list[CaseloadLine]:
+    rows = caseload_rows(episodes)
+    ids = [row.episode.pk for row in rows]
+    alliance = latest_scores(ids, CHECKIN_ID)
+    outcome = latest_scores(ids, HEADLINE_OUTCOME_ID)
+    return [
+        CaseloadLine(row, alliance.get(row.episode.pk), outcome.get(row.episode.pk)) for row in rows
+    ]

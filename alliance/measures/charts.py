@@ -1,0 +1,178 @@
+"""Server-rendered SVG line charts: scores over time, with bands, a cut-off line and markers.
+
+The geometry is computed here; ``measures/_chart.html`` draws it, with a table of the same
+numbers for screen readers and for anyone who prefers to read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+WIDTH, HEIGHT = 640, 220
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 16, 12, 28
+
+
+@dataclass(frozen=True)
+class Point:
+    at: datetime
+    value: float
+    note: str = ""  # shown on hover and listed under the chart
+    marker: str = ""  # e.g. "reliable improvement"
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    css_class: str
+    points: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class BandSpec:
+    low: float
+    high: float
+    label: str
+    css_class: str
+
+
+@dataclass(frozen=True)
+class DrawnPoint:
+    x: float
+    y: float
+    point: Point
+
+
+@dataclass(frozen=True)
+class DrawnSeries:
+    label: str
+    css_class: str
+    points: tuple[DrawnPoint, ...]
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+
+@dataclass(frozen=True)
+class DrawnBand:
+    y: float
+    height: float
+    label: str
+    css_class: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    summary: str  # one sentence saying what the chart shows, for screen readers
+    width: int
+    height: int
+    series: tuple[DrawnSeries, ...]
+    bands: tuple[DrawnBand, ...] = ()
+    cutoff_y: float | None = None
+    cutoff_label: str = ""
+    y_ticks: tuple[Tick, ...] = ()
+    x_ticks: tuple[Tick, ...] = ()
+    plot_left: int = PAD_LEFT
+    plot_right: int = WIDTH - PAD_RIGHT
+    plot_top: int = PAD_TOP
+    plot_bottom: int = HEIGHT - PAD_BOTTOM
+    rows: tuple[tuple[datetime, tuple[str, ...]], ...] = field(default=())
+
+    @property
+    def plot_width(self) -> int:
+        return self.plot_right - self.plot_left
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(series.points for series in self.series)
+
+
+def _scale(value: float, low: float, high: float, out_low: float, out_high: float) -> float:
+    if high == low:
+        return (out_low + out_high) / 2
+    return out_low + (value - low) * (out_high - out_low) / (high - low)
+
+
+def line_chart(
+    *,
+    chart_id: str,
+    title: str,
+    summary: str,
+    series: list[Series],
+    y_min: float,
+    y_max: float,
+    bands: list[BandSpec] | None = None,
+    cutoff: float | None = None,
+    cutoff_label: str = "",
+    y_step: float | None = None,
+) -> Chart:
+    times = [point.at for one in series for point in one.points]
+    start, end = (min(times), max(times)) if times else (None, None)
+    left, right, top, bottom = PAD_LEFT, WIDTH - PAD_RIGHT, PAD_TOP, HEIGHT - PAD_BOTTOM
+
+    def x_of(at: datetime) -> float:
+        if start is None or end is None or start == end:
+            return (left + right) / 2
+        return _scale(at.timestamp(), start.timestamp(), end.timestamp(), left, right)
+
+    def y_of(value: float) -> float:
+        return _scale(value, y_min, y_max, bottom, top)
+
+    drawn = tuple(
+        DrawnSeries(
+            one.label,
+            one.css_class,
+            tuple(DrawnPoint(x_of(p.at), y_of(p.value), p) for p in one.points),
+        )
+        for one in series
+    )
+    drawn_bands = tuple(
+        DrawnBand(y_of(band.high), y_of(band.low) - y_of(band.high), band.label, band.css_class)
+        for band in bands or []
+    )
+    step = y_step or max(1.0, (y_max - y_min) / 4)
+    ticks, value = [], y_min
+    while value <= y_max + 1e-9:
+        ticks.append(Tick(y_of(value), f"{value:g}"))
+        value += step
+    x_ticks: tuple[Tick, ...] = ()
+    if start is not None and end is not None:
+        x_ticks = (Tick(left, f"{start:%d %b}"),) + (
+            (Tick(right, f"{end:%d %b}"),) if end != start else ()
+        )
+    return Chart(
+        id=chart_id,
+        title=title,
+        summary=summary,
+        width=WIDTH,
+        height=HEIGHT,
+        series=drawn,
+        bands=drawn_bands,
+        cutoff_y=y_of(cutoff) if cutoff is not None else None,
+        cutoff_label=cutoff_label,
+        y_ticks=tuple(ticks),
+        x_ticks=x_ticks,
+        rows=_table_rows(series),
+    )
+
+
+def _table_rows(series: list[Series]) -> tuple[tuple[datetime, tuple[str, ...]], ...]:
+    """One row per date with each series' value (or a dash), for the table fallback."""
+    by_time: dict[datetime, list[str]] = {}
+    for index, one in enumerate(series):
+        for point in one.points:
+            cells = by_time.setdefault(point.at, ["—"] * len(series))
+            text = f"{point.value:g}"
+            if point.marker:
+                text += f" ({point.marker})"
+            cells[index] = text
+    return tuple((at, tuple(cells)) for at, cells in sorted(by_time.items()))

@@ -1,0 +1,204 @@
+"""Turning stored responses into what people look at: charts for the therapist, plain words for
+the client, and the latest figures with a trend for the caseload."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
+from alliance.measures.charts import BandSpec, Chart, Point, Series, line_chart
+from alliance.measures.definitions import Direction, Instrument, InstrumentKind
+from alliance.measures.models import MeasureResponse
+from alliance.measures.registry import UnknownInstrument, get_instrument
+from alliance.measures.scoring import Change, reliable_change
+
+CHECKIN_ID = "alliance-checkin"
+SELF_RATING_ID = "alliance-self-rating"
+HEADLINE_OUTCOME_ID = "phq9"
+
+
+def _instrument(instrument_id: str) -> Instrument | None:
+    try:
+        return get_instrument(instrument_id)
+    except UnknownInstrument:
+        return None
+
+
+def _by_instrument(responses: Iterable[MeasureResponse]) -> dict[str, list[MeasureResponse]]:
+    grouped: dict[str, list[MeasureResponse]] = defaultdict(list)
+    for response in sorted(responses, key=lambda r: (r.submitted_at, r.pk)):
+        if response.total is not None:
+            grouped[response.instrument_id].append(response)
+    return grouped
+
+
+def alliance_chart(chart_id: str, responses: Sequence[MeasureResponse]) -> Chart | None:
+    grouped = _by_instrument(responses)
+    checkin = _instrument(CHECKIN_ID)
+    if checkin is None or not (grouped.get(CHECKIN_ID) or grouped.get(SELF_RATING_ID)):
+        return None
+    client = Series(
+        "Client check-in",
+        "client",
+        tuple(
+            Point(r.submitted_at, r.total or 0, note=r.comment) for r in grouped.get(CHECKIN_ID, [])
+        ),
+    )
+    therapist = Series(
+        "Your self-rating",
+        "therapist",
+        tuple(Point(r.submitted_at, r.total or 0) for r in grouped.get(SELF_RATING_ID, [])),
+    )
+    cutoff = checkin.scoring.cutoff
+    return line_chart(
+        chart_id=chart_id,
+        title="Alliance after each session",
+        summary=f"{len(client.points)} client check-ins and {len(therapist.points)} self-ratings"
+        + (f"; concern below {cutoff:g}" if cutoff is not None else ""),
+        series=[client, therapist],
+        y_min=checkin.scoring.score_min,
+        y_max=checkin.scoring.score_max,
+        cutoff=cutoff,
+        cutoff_label=f"concern below {cutoff:g}" if cutoff is not None else "",
+    )
+
+
+def _bands(instrument: Instrument) -> list[BandSpec]:
+    bands = instrument.scoring.bands
+    specs = []
+    for index, band in enumerate(bands):
+        high = bands[index + 1].minimum if index + 1 < len(bands) else instrument.scoring.score_max
+        specs.append(BandSpec(band.minimum, high, band.label, f"band-{index}"))
+    return specs
+
+
+def _change_marker(instrument: Instrument, baseline: float, value: float) -> str:
+    if instrument.scoring.reliable_change is None:
+        return ""
+    change = reliable_change(instrument, baseline, value)
+    if change == Change.IMPROVED:
+        return "reliable improvement"
+    if change == Change.DETERIORATED:
+        return "reliable deterioration"
+    return ""
+
+
+def outcome_charts(chart_prefix: str, responses: Sequence[MeasureResponse]) -> list[Chart]:
+    charts = []
+    for instrument_id, series in sorted(_by_instrument(responses).items()):
+        instrument = _instrument(instrument_id)
+        if instrument is None or instrument.kind != InstrumentKind.OUTCOME:
+            continue
+        baseline = series[0].total or 0
+        points = tuple(
+            Point(
+                r.submitted_at,
+                r.total or 0,
+                marker=_change_marker(instrument, baseline, r.total or 0) if i else "",
+            )
+            for i, r in enumerate(series)
+        )
+        cutoff = instrument.scoring.cutoff
+        charts.append(
+            line_chart(
+                chart_id=f"{chart_prefix}-{instrument_id}",
+                title=instrument.title,
+                summary=f"{len(points)} scores from {baseline:g} to {points[-1].value:g}",
+                series=[Series(instrument.title, "outcome", points)],
+                y_min=instrument.scoring.score_min,
+                y_max=instrument.scoring.score_max,
+                bands=_bands(instrument),
+                cutoff=cutoff,
+                cutoff_label=f"clinical cut-off {cutoff:g}" if cutoff is not None else "",
+            )
+        )
+    return charts
+
+
+def comments(responses: Sequence[MeasureResponse]) -> list[MeasureResponse]:
+    """Free-text feedback from the client's check-ins, newest first."""
+    return sorted(
+        (r for r in responses if r.comment and r.instrument_id == CHECKIN_ID),
+        key=lambda r: r.submitted_at,
+        reverse=True,
+    )
+
+
+def plain_progress(responses: Sequence[MeasureResponse]) -> list[str]:
+    """Sentences a client can read about their own progress: no bare numbers without words."""
+    sentences = []
+    grouped = _by_instrument(responses)
+    for instrument_id, series in sorted(grouped.items()):
+        instrument = _instrument(instrument_id)
+        if instrument is None or instrument.kind != InstrumentKind.OUTCOME or len(series) < 2:
+            continue
+        first, last = series[0], series[-1]
+        change = reliable_change(instrument, first.total or 0, last.total or 0)
+        where = f"from {first.total:g} ({first.band or 'no band'}) at the start to {last.total:g} ({last.band or 'no band'}) now"
+        if change == Change.IMPROVED:
+            sentences.append(
+                f"Your {instrument.title} score went {where}: a real improvement. Well done."
+            )
+        elif change == Change.DETERIORATED:
+            sentences.append(
+                f"Your {instrument.title} score went {where}. Things have been harder lately; "
+                "this is worth talking about with your therapist."
+            )
+        else:
+            sentences.append(f"Your {instrument.title} score went {where}: about the same so far.")
+    checkins = grouped.get(CHECKIN_ID, [])
+    if checkins:
+        sentences.append(
+            f"You have told us how {len(checkins)} session{'s' if len(checkins) != 1 else ''} went. "
+            "Thank you: it shapes what we do next."
+        )
+    return sentences
+
+
+@dataclass(frozen=True)
+class Latest:
+    value: float
+    band: str
+    trend: str  # "up", "down" or "flat"
+    better: bool | None  # whether the trend is good news, by the instrument's direction
+
+    @property
+    def arrow(self) -> str:
+        return {"up": "↑", "down": "↓"}.get(self.trend, "→")
+
+
+def latest_scores(episode_ids: list[int], instrument_id: str) -> dict[int, Latest]:
+    """The latest score and its trend against the one before, per episode, in one query."""
+    instrument = _instrument(instrument_id)
+    ranked = (
+        MeasureResponse.objects.filter(
+            episode_id__in=episode_ids, instrument_id=instrument_id, total__isnull=False
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("episode_id")],
+                order_by=[F("submitted_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=2)
+        .values_list("episode_id", "rank", "total", "band")
+    )
+    rows: dict[int, dict[int, tuple[float, str]]] = defaultdict(dict)
+    for episode_id, rank, total, band in ranked:
+        rows[episode_id][rank] = (total or 0.0, band)
+    latest = {}
+    for episode_id, ranks in rows.items():
+        value, band = ranks[1]
+        previous = ranks.get(2, (value, ""))[0]
+        trend = "up" if value > previous else "down" if value < previous else "flat"
+        better = None
+        if instrument is not None and trend != "flat":
+            higher_is_better = instrument.scoring.direction == Direction.HIGHER_IS_BETTER
+            better = (trend == "up") == higher_is_better
+        latest[episode_id] = Latest(value, band, trend, better)
+    return latest

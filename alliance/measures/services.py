@@ -1,0 +1,216 @@
+"""Writes for measures: due forms after a session, and storing an answered form exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from alliance.appointments.models import Appointment, AppointmentStatus
+from alliance.audit.models import AuditAction
+from alliance.audit.services import Actor, record
+from alliance.lib.errors import DomainError
+from alliance.measures.definitions import Instrument, InstrumentKind, Respondent
+from alliance.measures.models import (
+    FormRequest,
+    FormRequestStatus,
+    MeasureResponse,
+    ResponseSource,
+)
+from alliance.measures.registry import get_instrument
+from alliance.measures.schedules import schedule_for
+from alliance.measures.scoring import clean_answers, score
+from alliance.practice.models import CareEpisode
+
+CHECKIN_ID = "alliance-checkin"
+REVIEW_ID = "alliance-review"
+SELF_RATING_ID = "alliance-self-rating"
+
+
+@dataclass(frozen=True)
+class Submission:
+    response: MeasureResponse
+    created: bool  # False when this was a replay of something already stored
+
+
+def submit_response(
+    *,
+    actor: Actor,
+    instrument: Instrument,
+    episode: CareEpisode,
+    raw_answers: Mapping[str, object],
+    source: ResponseSource,
+    form_request: FormRequest | None = None,
+    external_key: str | None = None,
+    submitted_at: datetime | None = None,
+) -> Submission:
+    """Validate, score and store one answered form, or return the one already stored.
+
+    A double submit, a replayed link or a retried API call stores exactly one response: the form
+    request is locked and completed in the same transaction, and ``external_key`` is unique.
+    Raises ``AnswerError`` (nothing stored) when answers are invalid, ``DomainError`` when the form
+    can no longer be answered.
+    """
+    answers = clean_answers(instrument, raw_answers)  # before any write: invalid stores nothing
+    result = score(instrument, answers)
+    try:
+        with transaction.atomic():
+            if form_request is not None:
+                locked = FormRequest.objects.select_for_update().get(pk=form_request.pk)
+                existing = MeasureResponse.objects.filter(form_request=locked).first()
+                if existing is not None:
+                    return Submission(existing, created=False)
+                if not locked.is_open():
+                    raise DomainError("This form has expired or was withdrawn.")
+            elif external_key:
+                existing = MeasureResponse.objects.filter(external_key=external_key).first()
+                if existing is not None:
+                    return Submission(existing, created=False)
+            response = MeasureResponse.objects.create(
+                practice_id=episode.practice_id,
+                episode=episode,
+                client_id=episode.client_id,
+                form_request=form_request,
+                appointment_id=form_request.appointment_id if form_request else None,
+                instrument_id=instrument.id,
+                instrument_version=instrument.version,
+                respondent=actor.user,
+                respondent_role=instrument.respondent.value,
+                source=source,
+                external_key=external_key or None,
+                answers=answers,
+                submitted_at=submitted_at or timezone.now(),
+                total=result.total,
+                subscale_scores=result.subscales,
+                band=result.band or "",
+                concern=result.concern,
+                safety_items=list(result.safety_items),
+                comment=result.comment,
+            )
+            if form_request is not None:
+                FormRequest.objects.filter(pk=form_request.pk).update(
+                    status=FormRequestStatus.COMPLETED, completed_at=response.submitted_at
+                )
+            record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                target=f"{instrument.title} response",
+                obj=response,
+                client=episode.client,
+                detail={"source": str(source)},
+            )
+    except IntegrityError:
+        # Two requests raced past the checks: the unique constraints kept one; return it.
+        existing = _existing_for(form_request, external_key)
+        if existing is None:
+            raise
+        return Submission(existing, created=False)
+    return Submission(response, created=True)
+
+
+def _existing_for(
+    form_request: FormRequest | None, external_key: str | None
+) -> MeasureResponse | None:
+    if form_request is not None:
+        return MeasureResponse.objects.filter(form_request=form_request).first()
+    if external_key:
+        return MeasureResponse.objects.filter(external_key=external_key).first()
+    return None
+
+
+def recompute_scores(response: MeasureResponse) -> MeasureResponse:
+    """Score the stored raw answers again (after a scoring fix in an instrument file)."""
+    instrument = get_instrument(response.instrument_id)
+    result = score(instrument, response.answers)
+    response.total = result.total
+    response.subscale_scores = result.subscales
+    response.band = result.band or ""
+    response.concern = result.concern
+    response.safety_items = list(result.safety_items)
+    response.save(update_fields=["total", "subscale_scores", "band", "concern", "safety_items"])
+    return response
+
+
+def _request(
+    episode: CareEpisode, instrument_id: str, appointment: Appointment | None, now: datetime
+) -> FormRequest:
+    instrument = get_instrument(instrument_id)
+    schedule = schedule_for(episode)
+    request, _ = FormRequest.objects.get_or_create(
+        episode=episode,
+        appointment=appointment,
+        instrument_id=instrument_id,
+        respondent_role=instrument.respondent.value,
+        defaults={
+            "practice_id": episode.practice_id,
+            "created_at": now,
+            "expires_at": now + timedelta(days=schedule.link_valid_days),
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def create_forms_after_session(
+    *, appointment: Appointment, now: datetime | None = None
+) -> list[FormRequest]:
+    """The forms due once a session has been attended, by the episode's schedule."""
+    if appointment.status != AppointmentStatus.ATTENDED:
+        return []
+    now = now or timezone.now()
+    episode = appointment.episode
+    schedule = schedule_for(episode)
+    session_number = Appointment.objects.filter(
+        episode=episode,
+        status=AppointmentStatus.ATTENDED,
+        scheduled_start__lte=appointment.scheduled_start,
+    ).count()
+    due: list[str] = []
+    if schedule.checkin_after_every_session:
+        due.append(CHECKIN_ID)
+    if session_number % schedule.review_every_sessions == 0:
+        due.append(REVIEW_ID)
+    if session_number % schedule.outcome_every_sessions == 0:
+        due.extend(schedule.outcome_instruments)
+    if schedule.self_rating_after_every_session:
+        due.append(SELF_RATING_ID)
+    requests = [_request(episode, instrument_id, appointment, now) for instrument_id in due]
+    _email_client_links(requests)
+    return requests
+
+
+@transaction.atomic
+def create_intake_forms(*, episode: CareEpisode, now: datetime | None = None) -> list[FormRequest]:
+    schedule = schedule_for(episode)
+    if not schedule.outcome_at_intake:
+        return []
+    now = now or timezone.now()
+    requests = [
+        _request(episode, instrument_id, None, now)
+        for instrument_id in schedule.outcome_instruments
+    ]
+    _email_client_links(requests)
+    return requests
+
+
+def _email_client_links(requests: list[FormRequest]) -> None:
+    """After the transaction commits, one email with every new client form (if they want email)."""
+    from alliance.measures.tasks import email_form_links
+
+    ids = [r.pk for r in requests if r.respondent_role == Respondent.CLIENT.value]
+    client = requests[0].episode.client if requests else None
+    if ids and client is not None and client.email and client.form_links_by_email:
+        transaction.on_commit(lambda: email_form_links.enqueue(ids))
+
+
+def instrument_for_request(form_request: FormRequest) -> Instrument:
+    return get_instrument(form_request.instrument_id)
+
+
+def is_client_form(instrument: Instrument) -> bool:
+    return (
+        instrument.respondent == Respondent.CLIENT and instrument.kind != InstrumentKind.SELF_RATING
+    )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from alliance.measures import views
+
+app_name = "measures"
+urlpatterns = [
+    path("forms/<int:request_id>/", views.answer, name="answer"),
+    path("f/<str:token>/", views.answer_by_link, name="answer-by-link"),
+]

@@ -1,0 +1,88 @@
+"""Answering a form: by a signed-in client (portal), a therapist (self-rating), or through a
+signed link from an email (no sign-in). All three share one template and one write path."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
+from alliance.accounts.models import Role
+from alliance.audit.models import AuditAction
+from alliance.audit.services import Actor, record
+from alliance.lib.errors import DomainError
+from alliance.measures.access import get_form_request_for_link, get_form_request_for_user
+from alliance.measures.forms import field_views, raw_answers
+from alliance.measures.models import FormRequest, ResponseSource
+from alliance.measures.scoring import AnswerError
+from alliance.measures.services import instrument_for_request, submit_response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@role_required(Role.CLIENT, Role.THERAPIST)
+def answer(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
+    form_request = get_form_request_for_user(request.user, request_id)
+    source = ResponseSource.PORTAL if request.user.role == Role.CLIENT else ResponseSource.CLINIC
+    back = (
+        reverse("portal:home")
+        if request.user.role == Role.CLIENT
+        else reverse("clinic:client", args=[form_request.episode.client_id])
+    )
+    return _answer(request, form_request, Actor.from_request(request), source, back)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    form_request = get_form_request_for_link(token)
+    actor = Actor.from_request(request)
+    if actor.user is not None and actor.user.pk != form_request.episode.client.user_id:
+        # Someone else is signed in on this device: answer as the link's client, not as them.
+        actor = Actor(None, actor.ip_address, actor.path, role_hint="client via link")
+    elif actor.user is None:
+        actor = Actor(None, actor.ip_address, actor.path, role_hint="client via link")
+    return _answer(request, form_request, actor, ResponseSource.LINK, back="")
+
+
+def _answer(
+    request: HttpRequest, form_request: FormRequest, actor: Actor, source: ResponseSource, back: str
+) -> HttpResponse:
+    instrument = instrument_for_request(form_request)
+    context = {"instrument": instrument, "form_request": form_request, "back": back}
+    if hasattr(form_request, "response"):
+        return render(request, "measures/thanks.html", {**context, "already": True})
+    if not form_request.is_open():
+        return render(request, "measures/closed.html", context, status=410)
+    if request.method == "POST":
+        try:
+            submit_response(
+                actor=actor,
+                instrument=instrument,
+                episode=form_request.episode,
+                raw_answers=raw_answers(instrument, request.POST),
+                source=source,
+                form_request=form_request,
+            )
+        except AnswerError as error:
+            fields = field_views(instrument, request.POST, error.errors)
+            return render(
+                request,
+                "measures/answer.html",
+                {**context, "fields": fields, "error_count": len(error.errors)},
+                status=400,
+            )
+        except DomainError:
+            return render(request, "measures/closed.html", context, status=410)
+        return redirect(request.get_full_path())
+    record(
+        actor=actor,
+        action=AuditAction.READ,
+        target=f"{instrument.title} form",
+        obj=form_request,
+        client=form_request.episode.client,
+    )
+    return render(request, "measures/answer.html", {**context, "fields": field_views(instrument)})
