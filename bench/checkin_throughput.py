@@ -42,6 +42,7 @@ def child() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     from bench.fixtures import build_bench_data, measure
 
     data = build_bench_data(submissions=SUBMISSIONS, history_sessions=HISTORY_SESSIONS)

@@ -45,8 +45,10 @@ def record(
     target: str,
     obj: models.Model | None = None,
     client: Client | None = None,
+    client_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Append one row. Name the client by object or, where only its id is at hand, by id."""
     user = actor.user
     practice_id = user.practice_id if user is not None else None
     if practice_id is None and client is not None:
@@ -62,7 +64,7 @@ def record(
         target=target,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        client=client,
+        client_id=client.pk if client is not None else client_id,
         ip_address=actor.ip_address,
         path=actor.path,
         detail=detail or {},

@@ -1,9 +1,11 @@
 """The demo practice: three therapists, about forty clients and months of history, from one seed.
 
 ``load_demo_practice`` runs ``DEMO_STEPS`` in order inside one transaction: first the plans
-(pure data drawn from one ``random.Random(seed)``, see ``planning``), then the rows. A later
-feature (check-ins, goals, agreements) adds a step to ``DEMO_STEPS`` and the query for its rows
-to ``DEMO_ROWS_IN_DELETE_ORDER``, so that ``reset_demo_practice`` removes them again.
+(pure data drawn from one ``random.Random(seed)``, see ``planning``), then the rows: people,
+episodes, appointments, phase history, then the measures (intake outcome measures, and the
+check-ins, self-ratings, reviews and outcome measures due after each attended session). A later
+feature (goals, agreements) adds a step to ``DEMO_STEPS`` and the query for its rows to
+``DEMO_ROWS_IN_DELETE_ORDER``, so that ``reset_demo_practice`` removes them again.
 
 The same seed and the same ``today`` give the same practice, row for row (database ids and
 creation stamps aside). Every name is synthetic.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
@@ -31,19 +33,38 @@ from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import Actor, record
 from alliance.demo import notes
+from alliance.demo.answers import answers_for
 from alliance.demo.planning import (
     ADMIN,
+    OUTCOME_EVERY,
     PHASE_ORDER,
+    REVIEW_EVERY,
     STAFF_USERNAMES,
     SUPERVISED_BY_SAM,
     SUPERVISOR,
     THERAPISTS,
+    AllianceCourse,
     EpisodePlan,
+    MeasurePlan,
+    SessionMeasures,
     StaffSpec,
     past_outcomes,
     plan_episodes,
+    plan_measures,
     transition_sessions,
 )
+from alliance.measures.definitions import Respondent
+from alliance.measures.models import (
+    FormRequest,
+    FormRequestStatus,
+    MeasureResponse,
+    MeasureSchedule,
+    ResponseSource,
+)
+from alliance.measures.registry import get_instrument
+from alliance.measures.schedules import DEFAULT_OUTCOME_INSTRUMENTS
+from alliance.measures.scoring import clean_answers, score
+from alliance.measures.services import CHECKIN_ID, REVIEW_ID, SELF_RATING_ID
 from alliance.practice.models import (
     CareEpisode,
     Client,
@@ -82,6 +103,8 @@ class DemoSummary:
     episodes_by_status: dict[str, int]
     appointments: int
     phase_changes: int
+    responses: dict[str, int]  # instrument title: how many answered forms
+    forms_waiting: int
     accounts: tuple[DemoAccount, ...]
     highlights: tuple[str, ...]
     example_client_usernames: tuple[str, ...]
@@ -98,8 +121,13 @@ class DemoBuild:
     users: dict[str, User] = field(default_factory=dict)
     therapists: dict[str, TherapistProfile] = field(default_factory=dict)
     episodes: list[CareEpisode] = field(default_factory=list)  # in the order of ``plans``
+    # Each episode's attended past sessions, oldest first, in the order of ``plans``.
+    attended: list[list[Appointment]] = field(default_factory=list)
+    measure_plans: list[MeasurePlan] = field(default_factory=list)
     appointments: int = 0
     phase_changes: int = 0
+    responses: Counter[str] = field(default_factory=Counter)  # by instrument id
+    forms_waiting: int = 0
 
     def session_start(self, day: date, hour: int) -> datetime:
         return datetime.combine(day, time(hour), tzinfo=ZoneInfo(settings.TIME_ZONE))
@@ -203,7 +231,9 @@ def create_appointments(build: DemoBuild) -> None:
     # record_attendance call (two audit rows) per appointment. The load's audit row covers them.
     rows: list[Appointment] = []
     for plan, episode in zip(build.plans, build.episodes, strict=True):
-        rows += _appointments_for(build, plan, episode)
+        mine = _appointments_for(build, plan, episode)
+        build.attended.append([a for a in mine if a.status == AppointmentStatus.ATTENDED])
+        rows += mine
     build.appointments = len(Appointment.objects.bulk_create(rows))
 
 
@@ -232,8 +262,44 @@ def record_demo_loaded(build: DemoBuild) -> None:
             "clients": len(build.plans),
             "appointments": build.appointments,
             "phase_changes": build.phase_changes,
+            "measure_responses": build.responses.total(),
         },
     )
+
+
+def plan_the_measures(build: DemoBuild) -> None:
+    build.measure_plans = plan_measures(
+        build.rng, build.plans, [len(attended) for attended in build.attended]
+    )
+
+
+def create_measure_schedule(build: DemoBuild) -> None:
+    MeasureSchedule.objects.create(
+        practice=build.practice, outcome_instruments=list(DEFAULT_OUTCOME_INSTRUMENTS)
+    )
+
+
+def create_measures(build: DemoBuild) -> None:
+    """The forms each episode had: outcome measures at intake, then those due after each attended
+    session by the practice schedule, answered as planned, skipped now and then, and for an open
+    episode's latest session still waiting (or, weeks later, expired).
+    """
+    # About a thousand answers of back-dated setup data. Written through ``submit_response`` (a
+    # handful of queries and an audit row each) they took the whole load from about 2 seconds
+    # to 7 or more, so they go in bulk instead, checked and scored by the same functions it uses
+    # (``clean_answers``, ``score``). The load's one audit row covers them.
+    schedule = MeasureSchedule.objects.get(practice=build.practice, episode=None)
+    valid = timedelta(days=schedule.link_valid_days)
+    forms: list[_DemoForm] = []
+    for plan, episode, attended, measures in zip(
+        build.plans, build.episodes, build.attended, build.measure_plans, strict=True
+    ):
+        forms += _forms_for(build, plan, episode, attended, measures, valid)
+    FormRequest.objects.bulk_create([form.request for form in forms])
+    responses = [_response(form.request, form.answer) for form in forms if form.answer is not None]
+    MeasureResponse.objects.bulk_create(sorted(responses, key=lambda r: r.submitted_at))
+    build.responses.update(response.instrument_id for response in responses)
+    build.forms_waiting = sum(form.request.status == FormRequestStatus.PENDING for form in forms)
 
 
 DemoStep = Callable[[DemoBuild], None]
@@ -246,6 +312,9 @@ DEMO_STEPS: tuple[DemoStep, ...] = (
     create_episodes,
     create_appointments,
     create_phase_history,
+    plan_the_measures,
+    create_measure_schedule,
+    create_measures,
     share_demo_password,
     record_demo_loaded,
 )
@@ -332,9 +401,205 @@ def _phase_history_for(
     return rows
 
 
+PHQ9_ID = "phq9"
+GAD7_ID = "gad7"
+# How long ago an open episode's latest session may be for its forms to be still waiting; older
+# ones (a paused episode, the drifting client) expired unanswered.
+STILL_WAITING = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    answers: dict[str, int | str]
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class _DemoForm:
+    request: FormRequest
+    answer: _Answer | None = None  # None: not answered
+
+
+def _forms_for(
+    build: DemoBuild,
+    plan: EpisodePlan,
+    episode: CareEpisode,
+    attended: list[Appointment],
+    measures: MeasurePlan,
+    valid: timedelta,
+) -> list[_DemoForm]:
+    rng = build.rng
+    # Intake: sent when the admin assigned the client, answered before the first session.
+    assigned = build.session_start(plan.started_on, 8) + timedelta(minutes=35)
+    before_first = build.session_start(plan.past_days[0], plan.hour) - timedelta(minutes=20)
+    forms = []
+    for instrument_id, total in ((PHQ9_ID, measures.intake_phq9), (GAD7_ID, measures.intake_gad7)):
+        request = _form_request(episode, instrument_id, None, assigned, valid)
+        request.status, request.completed_at = FormRequestStatus.COMPLETED, before_first
+        forms.append(_DemoForm(request, _Answer(_answers(rng, instrument_id, total), before_first)))
+    still_waiting = build.session_start(build.today, 0) - STILL_WAITING
+    for number, (appointment, planned) in enumerate(
+        zip(attended, measures.sessions, strict=True), start=1
+    ):
+        latest_of_open = episode.is_open and number == len(attended)
+        for instrument_id, answers, delay in _session_forms(rng, number, planned):
+            request = _form_request(
+                episode, instrument_id, appointment, appointment.scheduled_end, valid
+            )
+            if answers is not None:
+                answer = _Answer(answers, appointment.scheduled_end + delay)
+                request.status = FormRequestStatus.COMPLETED
+                request.completed_at = answer.submitted_at
+                forms.append(_DemoForm(request, answer))
+                continue
+            if latest_of_open and appointment.scheduled_start >= still_waiting:
+                # Waiting for the client (or the therapist), for a week from the day the demo
+                # is loaded whatever the hour.
+                request.status = FormRequestStatus.PENDING
+                request.expires_at = max(
+                    request.expires_at, build.session_start(build.today, 0) + valid
+                )
+            forms.append(_DemoForm(request))
+    return forms
+
+
+def _session_forms(
+    rng: random.Random, number: int, planned: SessionMeasures
+) -> list[tuple[str, dict[str, int | str] | None, timedelta]]:
+    """The forms due after attended session ``number`` (as ``create_forms_after_session`` has
+    them), each with its answers (None: not answered) and how long after the session."""
+    client, therapist = timedelta(hours=1), timedelta(minutes=15)
+    due: list[tuple[str, int | None, timedelta, str, dict[str, int]]] = [
+        (CHECKIN_ID, planned.checkin, client, planned.comment, {}),
+        (SELF_RATING_ID, planned.self_rating, therapist, planned.note, {}),
+    ]
+    if number % REVIEW_EVERY == 0:
+        items = len(get_instrument(REVIEW_ID).scored_items)
+        total = None if planned.review is None else round(planned.review * items)
+        due.append((REVIEW_ID, total, client, "", {}))
+    if number % OUTCOME_EVERY == 0:
+        item_9 = {_safety_item(PHQ9_ID): planned.phq9_item_9}
+        due += [
+            (PHQ9_ID, planned.phq9, client, "", item_9),
+            (GAD7_ID, planned.gad7, client, "", {}),
+        ]
+    return [
+        (
+            instrument_id,
+            None
+            if total is None
+            else _answers(rng, instrument_id, total, pinned=pinned, text=text),
+            delay,
+        )
+        for instrument_id, total, delay, text, pinned in due
+    ]
+
+
+def _answers(
+    rng: random.Random,
+    instrument_id: str,
+    total: int,
+    *,
+    pinned: Mapping[str, int] | None = None,
+    text: str = "",
+) -> dict[str, int | str]:
+    """Item answers adding up to the planned total, with the free-text answer if there is one.
+
+    PHQ-9 item 9 is never drawn: it is 0 unless the plan pins it higher.
+    """
+    instrument = get_instrument(instrument_id)
+    if instrument.id == PHQ9_ID:
+        pinned = {_safety_item(PHQ9_ID): 0, **(pinned or {})}
+    texts = {item.link_id: text for item in instrument.text_items[:1]} if text else None
+    return answers_for(rng, instrument, total, pinned=pinned, text=texts)
+
+
+def _response(request: FormRequest, answer: _Answer) -> MeasureResponse:
+    """The stored response to an answered form, as ``submit_response`` would store it."""
+    instrument = get_instrument(request.instrument_id)
+    answers = clean_answers(instrument, answer.answers)
+    result = score(instrument, answers)
+    return MeasureResponse(
+        practice_id=request.practice_id,
+        episode=request.episode,
+        client_id=request.episode.client_id,
+        form_request=request,
+        appointment=request.appointment,
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        respondent_id=request.respondent_id,
+        respondent_role=instrument.respondent.value,
+        source=ResponseSource.DEMO,
+        answers=answers,
+        submitted_at=answer.submitted_at,
+        total=result.total,
+        subscale_scores=result.subscales,
+        band=result.band or "",
+        concern=result.concern,
+        safety_items=list(result.safety_items),
+        comment=result.comment,
+    )
+
+
+def _safety_item(instrument_id: str) -> str:
+    instrument = get_instrument(instrument_id)
+    return next(item.link_id for item in instrument.items if item.safety_threshold is not None)
+
+
+def _form_request(
+    episode: CareEpisode,
+    instrument_id: str,
+    appointment: Appointment | None,
+    created_at: datetime,
+    valid: timedelta,
+) -> FormRequest:
+    respondent = get_instrument(instrument_id).respondent
+    return FormRequest(
+        practice_id=episode.practice_id,
+        episode=episode,
+        instrument_id=instrument_id,
+        respondent_role=respondent.value,
+        respondent_id=(
+            episode.client.user_id if respondent == Respondent.CLIENT else episode.therapist.user_id
+        ),
+        appointment=appointment,
+        status=FormRequestStatus.EXPIRED,  # unless answered or still waiting
+        created_at=created_at,
+        expires_at=created_at + valid,
+    )
+
+
 def _summarise(build: DemoBuild, seed: int) -> DemoSummary:
     statuses = Counter(plan.shape.status for plan in build.plans)
     steady, drifting, ended = build.plans[:3]
+    people = list(zip(build.plans, build.measure_plans, strict=True))
+    lasting = next(plan for plan, m in people if m.alliance == AllianceCourse.DIP_LASTS)
+    recovered = sorted(
+        (plan for plan, m in people if m.alliance == AllianceCourse.DIP_RECOVERS),
+        key=lambda plan: plan.therapist != "dana",  # one of dana's, when she has one
+    )[0]
+    flagged = next(plan for plan, m in people if m.safety_answer)
+    not_recovered = (
+        f"the alliance dipped and has not recovered ({lasting.therapist}'s own ratings missed it)"
+    )
+    drifting_line = (
+        f"{drifting.full_name} ({drifting.username}): drifting away, recent late "
+        "cancellations and no-shows, nothing booked"
+    )
+    if lasting is drifting:
+        drifting_line += f"; before that, {not_recovered}"  # one line for one person
+    highlights = [
+        f"{steady.full_name} ({steady.username}): a steady attender, improving",
+        drifting_line,
+        f"{ended.full_name} ({ended.username}): an episode that ended as planned",
+    ]
+    if lasting is not drifting:
+        highlights.append(f"{lasting.full_name} ({lasting.username}): {not_recovered}")
+    highlights += [
+        f"{recovered.full_name} ({recovered.username}): an alliance dip that recovered",
+        f"{flagged.full_name} ({flagged.username}): answered PHQ-9 item 9 (thoughts of being "
+        "better off dead or of hurting themselves) above 0 in their latest PHQ-9",
+    ]
     return DemoSummary(
         practice_name=build.practice.name,
         seed=seed,
@@ -344,13 +609,13 @@ def _summarise(build: DemoBuild, seed: int) -> DemoSummary:
         episodes_by_status={status.value: statuses[status] for status in EpisodeStatus},
         appointments=build.appointments,
         phase_changes=build.phase_changes,
+        responses={
+            get_instrument(instrument_id).title: count
+            for instrument_id, count in sorted(build.responses.items())
+        },
+        forms_waiting=build.forms_waiting,
         accounts=DEMO_ACCOUNTS,
-        highlights=(
-            f"{steady.full_name} ({steady.username}): a steady attender",
-            f"{drifting.full_name} ({drifting.username}): drifting away, recent late "
-            "cancellations and no-shows, nothing booked",
-            f"{ended.full_name} ({ended.username}): an episode that ended as planned",
-        ),
+        highlights=tuple(highlights),
         example_client_usernames=tuple(plan.username for plan in build.plans[3:6]),
     )
 
@@ -400,6 +665,9 @@ def _delete_demo_audit_rows(practice: Practice) -> int:
 # Rows go before what they point at: foreign keys protect their targets. A feature that adds data
 # to the demo adds the query for it here, before the rows it refers to.
 DEMO_ROWS_IN_DELETE_ORDER: tuple[Callable[[Practice], models.QuerySet[Any]], ...] = (
+    lambda practice: MeasureResponse.objects.filter(practice=practice),
+    lambda practice: FormRequest.objects.filter(practice=practice),
+    lambda practice: MeasureSchedule.objects.filter(practice=practice),
     lambda practice: Appointment.objects.filter(practice=practice),
     lambda practice: PhaseChange.objects.filter(episode__practice=practice),
     lambda practice: CareEpisode.objects.filter(practice=practice),

@@ -37,3 +37,36 @@ ENTERING: dict[Phase, tuple[str, ...]] = {
         "Moving to fortnightly sessions as we prepare to finish.",
     ),
 }
+
+# What a client might write in the check-in's "What should we change?" box. Synthetic.
+CHECKIN_COMMENTS: tuple[str, ...] = (
+    "Thank you — today helped a lot.",
+    "I'd like more practical tools.",
+    "Good to leave with a plan for the week.",
+    "The breathing exercise actually worked on Tuesday.",
+    "Could we start on time? I had to rush back to work.",
+    "Nice to talk about something other than work for once.",
+    "I liked writing the plan down together.",
+    "Felt lighter walking out today.",
+    "I'd like to talk about my sister next time.",
+    "The homework was hard but useful.",
+    "Nothing to change, this is working.",
+)
+# Comments that come with a dip in the check-in: something went wrong in the session.
+DIP_COMMENTS: tuple[str, ...] = (
+    "Felt rushed at the end.",
+    "I wasn't sure why we went back to my childhood.",
+    "I didn't feel heard today.",
+    "We spent most of the time on things that aren't my priority.",
+    "Not sure this is working for me at the moment.",
+    "It felt more like a lecture than a conversation.",
+)
+# What a therapist might note on their own rating of a session ("What I noticed").
+SELF_RATING_NOTES: tuple[str, ...] = (
+    "Good energy; the homework was done.",
+    "Quieter than usual, but engaged by the end.",
+    "We ran over by five minutes.",
+    "Stayed with difficult material; felt productive.",
+    "Came with a clear agenda.",
+    "Felt a bit stuck today; revisit the goals next time.",
+)

@@ -102,6 +102,18 @@ def _scale(value: float, low: float, high: float, out_low: float, out_high: floa
     return out_low + (value - low) * (out_high - out_low) / (high - low)
 
 
+def _tick_step(span: float) -> float:
+    """A round step between value ticks (1, 2 or 5 times a power of ten, at least 1) that
+    divides the scale into at most six parts: 0-27 ticks every 5, on the PHQ-9's band edges,
+    rather than at 6.75, 13.5 and 20.25."""
+    for power in range(6):
+        for multiple in (1, 2, 5):
+            step = float(multiple * 10**power)
+            if span / step <= 6:
+                return step
+    return max(1.0, span / 4)
+
+
 def line_chart(
     *,
     chart_id: str,
@@ -139,7 +151,7 @@ def line_chart(
         DrawnBand(y_of(band.high), y_of(band.low) - y_of(band.high), band.label, band.css_class)
         for band in bands or []
     )
-    step = y_step or max(1.0, (y_max - y_min) / 4)
+    step = y_step or _tick_step(y_max - y_min)
     ticks, value = [], y_min
     while value <= y_max + 1e-9:
         ticks.append(Tick(y_of(value), f"{value:g}"))

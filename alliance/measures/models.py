@@ -69,6 +69,15 @@ class FormRequest(models.Model):
     episode = models.ForeignKey(CareEpisode, on_delete=models.PROTECT, related_name="form_requests")
     instrument_id = models.CharField(max_length=64)
     respondent_role = models.CharField(max_length=16)  # "client" or "therapist"
+    # The account the form is addressed to (the client's, or the therapist's for a self-rating);
+    # empty for a client without an account, who answers by emailed link.
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="form_requests",
+    )
     appointment = models.ForeignKey(
         "appointments.Appointment",
         on_delete=models.PROTECT,

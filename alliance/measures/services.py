@@ -56,16 +56,15 @@ def submit_response(
     """
     answers = clean_answers(instrument, raw_answers)  # before any write: invalid stores nothing
     result = score(instrument, answers)
+    submitted_at = submitted_at or timezone.now()
     try:
         with transaction.atomic():
-            if form_request is not None:
-                locked = FormRequest.objects.select_for_update().get(pk=form_request.pk)
-                existing = MeasureResponse.objects.filter(form_request=locked).first()
+            if form_request is not None and not _claim(form_request, submitted_at):
+                existing = MeasureResponse.objects.filter(form_request=form_request).first()
                 if existing is not None:
                     return Submission(existing, created=False)
-                if not locked.is_open():
-                    raise DomainError("This form has expired or was withdrawn.")
-            elif external_key:
+                raise DomainError("This form has expired or was withdrawn.")
+            if form_request is None and external_key:
                 existing = MeasureResponse.objects.filter(external_key=external_key).first()
                 if existing is not None:
                     return Submission(existing, created=False)
@@ -82,7 +81,7 @@ def submit_response(
                 source=source,
                 external_key=external_key or None,
                 answers=answers,
-                submitted_at=submitted_at or timezone.now(),
+                submitted_at=submitted_at,
                 total=result.total,
                 subscale_scores=result.subscales,
                 band=result.band or "",
@@ -90,16 +89,12 @@ def submit_response(
                 safety_items=list(result.safety_items),
                 comment=result.comment,
             )
-            if form_request is not None:
-                FormRequest.objects.filter(pk=form_request.pk).update(
-                    status=FormRequestStatus.COMPLETED, completed_at=response.submitted_at
-                )
             record(
                 actor=actor,
                 action=AuditAction.CREATE,
                 target=f"{instrument.title} response",
                 obj=response,
-                client=episode.client,
+                client_id=episode.client_id,
                 detail={"source": str(source)},
             )
     except IntegrityError:
@@ -109,6 +104,18 @@ def submit_response(
             raise
         return Submission(existing, created=False)
     return Submission(response, created=True)
+
+
+def _claim(form_request: FormRequest, at: datetime) -> bool:
+    """Mark an open form completed; False if it was not open (answered, expired, withdrawn).
+
+    One conditional UPDATE is both the check and the lock: a second submit of the same form
+    waits for the first transaction and then finds nothing left to claim.
+    """
+    claimed = FormRequest.objects.filter(
+        pk=form_request.pk, status=FormRequestStatus.PENDING, expires_at__gt=at
+    ).update(status=FormRequestStatus.COMPLETED, completed_at=at)
+    return claimed == 1
 
 
 def _existing_for(
@@ -139,6 +146,11 @@ def _request(
 ) -> FormRequest:
     instrument = get_instrument(instrument_id)
     schedule = schedule_for(episode)
+    respondent_id = (
+        episode.client.user_id
+        if instrument.respondent == Respondent.CLIENT
+        else episode.therapist.user_id
+    )
     request, _ = FormRequest.objects.get_or_create(
         episode=episode,
         appointment=appointment,
@@ -146,6 +158,7 @@ def _request(
         respondent_role=instrument.respondent.value,
         defaults={
             "practice_id": episode.practice_id,
+            "respondent_id": respondent_id,
             "created_at": now,
             "expires_at": now + timedelta(days=schedule.link_valid_days),
         },

@@ -16,7 +16,7 @@ from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
 from alliance.measures.access import get_form_request_for_link, get_form_request_for_user
 from alliance.measures.forms import field_views, raw_answers
-from alliance.measures.models import FormRequest, ResponseSource
+from alliance.measures.models import FormRequest, FormRequestStatus, ResponseSource
 from alliance.measures.scoring import AnswerError
 from alliance.measures.services import instrument_for_request, submit_response
 
@@ -53,13 +53,10 @@ def _answer(
 ) -> HttpResponse:
     instrument = instrument_for_request(form_request)
     context = {"instrument": instrument, "form_request": form_request, "back": back}
-    if hasattr(form_request, "response"):
-        return render(request, "measures/thanks.html", {**context, "already": True})
-    if not form_request.is_open():
-        return render(request, "measures/closed.html", context, status=410)
     if request.method == "POST":
+        # submit_response decides whether the form is still open, atomically.
         try:
-            submit_response(
+            submission = submit_response(
                 actor=actor,
                 instrument=instrument,
                 episode=form_request.episode,
@@ -77,12 +74,18 @@ def _answer(
             )
         except DomainError:
             return render(request, "measures/closed.html", context, status=410)
+        if not submission.created:
+            return render(request, "measures/thanks.html", {**context, "already": True})
         return redirect(request.get_full_path())
+    if form_request.status == FormRequestStatus.COMPLETED:
+        return render(request, "measures/thanks.html", {**context, "already": True})
+    if not form_request.is_open():
+        return render(request, "measures/closed.html", context, status=410)
     record(
         actor=actor,
         action=AuditAction.READ,
         target=f"{instrument.title} form",
         obj=form_request,
-        client=form_request.episode.client,
+        client_id=form_request.episode.client_id,
     )
     return render(request, "measures/answer.html", {**context, "fields": field_views(instrument)})

@@ -26,6 +26,7 @@ from alliance.demo.generator import (
     reset_demo_practice,
 )
 from alliance.demo.planning import SESSION_HOURS, plan_episodes
+from alliance.measures.models import FormRequest, MeasureResponse, MeasureSchedule
 from alliance.practice.models import (
     CareEpisode,
     Client,
@@ -78,6 +79,14 @@ def fingerprint() -> list[tuple[object, ...]]:
                 *(
                     (c.from_phase, c.to_phase, c.changed_at, c.note)
                     for c in episode.phase_changes.all()
+                ),
+                *(
+                    (f.instrument_id, f.respondent_role, f.status, f.created_at, f.expires_at)
+                    for f in episode.form_requests.order_by("created_at", "instrument_id")
+                ),
+                *(
+                    (r.instrument_id, r.submitted_at, r.answers, r.total, r.comment)
+                    for r in episode.responses.order_by("submitted_at", "instrument_id")
                 ),
             )
         )
@@ -303,7 +312,18 @@ def run_demo(*args: str, **options: object) -> str:
 
 
 def counts() -> tuple[int, ...]:
-    models = (Practice, User, Client, CareEpisode, Appointment, PhaseChange, TherapistProfile)
+    models = (
+        Practice,
+        User,
+        Client,
+        CareEpisode,
+        Appointment,
+        PhaseChange,
+        TherapistProfile,
+        MeasureSchedule,
+        FormRequest,
+        MeasureResponse,
+    )
     return tuple(model.objects.count() for model in models)
 
 
@@ -341,6 +361,11 @@ def test_reset_reloads_and_leaves_other_practices_alone(db):
     assert not AuditEvent.objects.filter(target="sign-in").exists()
     assert AuditEvent.objects.filter(target="demo practice").count() == 1
     assert AuditEvent.objects.filter(target="demo practice reset").count() == 1
+
+
+def test_reset_removes_every_demo_row(demo):
+    assert reset_demo_practice()
+    assert counts() == (0,) * len(counts())
 
 
 def test_reset_without_a_demo_just_loads(db):

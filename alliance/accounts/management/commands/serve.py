@@ -10,8 +10,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from gunicorn.app.base import BaseApplication
 
-from alliance.wsgi import application
-
 
 class AllianceServer(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
@@ -23,6 +21,10 @@ class AllianceServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        # Imported only now, after collectstatic: WhiteNoise indexes the static files when the
+        # application is created, and would otherwise miss files collected by this command.
+        from alliance.wsgi import application
+
         return application
 
 

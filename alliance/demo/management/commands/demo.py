@@ -75,6 +75,11 @@ class Command(BaseCommand):
             f"{statuses}; {summary.appointments} appointments, "
             f"{summary.phase_changes} phase changes."
         )
+        answered = ", ".join(f"{n} {title}" for title, n in summary.responses.items())
+        self.stdout.write(
+            f"  {sum(summary.responses.values())} answered forms ({answered}); "
+            f"{summary.forms_waiting} forms waiting to be answered."
+        )
         self.stdout.write(f"Demo accounts, all with the password {DEMO_PASSWORD!r}:")
         for account in summary.accounts:
             self.stdout.write(f"  {account.username:<8} {account.description}")
