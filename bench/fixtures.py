@@ -6,6 +6,7 @@ import statistics
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.test import Client as HttpClient
@@ -24,6 +25,7 @@ from alliance.testing.personas import build_personas
 
 ROUND = 20
 CHECKIN = {"bond": "8", "goals": "7", "approach": "9", "overall": "8", "change": ""}
+FORM_BODY = urlencode(CHECKIN)
 
 
 @dataclass
@@ -80,6 +82,7 @@ def build_bench_data(*, submissions: int, history_sessions: int) -> BenchData:
         FormRequest(
             practice=episode.practice,
             episode=episode,
+            client_id=episode.client_id,
             instrument_id="alliance-checkin",
             respondent=personas.chris,
             respondent_role="client",
@@ -114,7 +117,12 @@ def measure(data: BenchData, *, page_loads: int) -> dict[str, float]:
         batch = data.checkin_requests[first : first + ROUND]
         started = time.perf_counter()
         for request_id in batch:
-            response = chris.post(reverse("measures:answer", args=[request_id]), CHECKIN)
+            # Sent as a browser sends a form without files: URL-encoded.
+            response = chris.post(
+                reverse("measures:answer", args=[request_id]),
+                FORM_BODY,
+                content_type="application/x-www-form-urlencoded",
+            )
             assert response.status_code == 302, response.status_code
         checkin_seconds += time.perf_counter() - started
         started = time.perf_counter()

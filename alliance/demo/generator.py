@@ -557,6 +557,7 @@ def _form_request(
     return FormRequest(
         practice_id=episode.practice_id,
         episode=episode,
+        client_id=episode.client_id,
         instrument_id=instrument_id,
         respondent_role=respondent.value,
         respondent_id=(

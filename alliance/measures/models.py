@@ -67,6 +67,8 @@ class FormRequest(models.Model):
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
     episode = models.ForeignKey(CareEpisode, on_delete=models.PROTECT, related_name="form_requests")
+    # The episode's client, kept here too so that answering a form needs no join.
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
     instrument_id = models.CharField(max_length=64)
     respondent_role = models.CharField(max_length=16)  # "client" or "therapist"
     # The account the form is addressed to (the client's, or the therapist's for a self-rating);

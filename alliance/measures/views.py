@@ -30,7 +30,7 @@ def answer(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     back = (
         reverse("portal:home")
         if request.user.role == Role.CLIENT
-        else reverse("clinic:client", args=[form_request.episode.client_id])
+        else reverse("clinic:client", args=[form_request.client_id])
     )
     return _answer(request, form_request, Actor.from_request(request), source, back)
 
@@ -59,7 +59,6 @@ def _answer(
             submission = submit_response(
                 actor=actor,
                 instrument=instrument,
-                episode=form_request.episode,
                 raw_answers=raw_answers(instrument, request.POST),
                 source=source,
                 form_request=form_request,
@@ -86,6 +85,6 @@ def _answer(
         action=AuditAction.READ,
         target=f"{instrument.title} form",
         obj=form_request,
-        client_id=form_request.episode.client_id,
+        client_id=form_request.client_id,
     )
     return render(request, "measures/answer.html", {**context, "fields": field_views(instrument)})
