@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from alliance.appointments.selectors import CaseloadRow, caseload_rows
-from alliance.measures.progress import CHECKIN_ID, HEADLINE_OUTCOME_ID, Latest, latest_scores
+from alliance.measures.progress import (
+    CHECKIN_ID,
+    HEADLINE_OUTCOME_ID,
+    Latest,
+    episodes_with_recent_safety_answers,
+    latest_scores,
+)
 from alliance.practice.models import CareEpisodeQuerySet
 
 
@@ -14,6 +20,7 @@ class CaseloadLine:
     row: CaseloadRow
     alliance: Latest | None
     outcome: Latest | None
+    safety: bool = False  # a safety item answered above 0 in the last 30 days
 
 
 def caseload_lines(episodes: CareEpisodeQuerySet) -> list[CaseloadLine]:
@@ -21,6 +28,13 @@ def caseload_lines(episodes: CareEpisodeQuerySet) -> list[CaseloadLine]:
     ids = [row.episode.pk for row in rows]
     alliance = latest_scores(ids, CHECKIN_ID)
     outcome = latest_scores(ids, HEADLINE_OUTCOME_ID)
+    safety = episodes_with_recent_safety_answers(ids)
     return [
-        CaseloadLine(row, alliance.get(row.episode.pk), outcome.get(row.episode.pk)) for row in rows
+        CaseloadLine(
+            row,
+            alliance.get(row.episode.pk),
+            outcome.get(row.episode.pk),
+            safety=row.episode.pk in safety,
+        )
+        for row in rows
     ]

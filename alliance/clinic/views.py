@@ -23,7 +23,7 @@ from alliance.clinic.forms import AttendanceForm, PhaseChangeForm
 from alliance.clinic.supervision import supervision_overview
 from alliance.lib.errors import DomainError
 from alliance.measures.models import MeasureResponse
-from alliance.measures.progress import alliance_chart, comments, outcome_charts
+from alliance.measures.progress import alliance_chart, comments, outcome_charts, safety_answers
 from alliance.measures.selectors import EpisodeMeasures, due_forms
 from alliance.practice.access import (
     episodes_for_user,
@@ -98,6 +98,7 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
             "client": client,
             "episodes": episodes,
             "episode_views": measures,
+            "safety": safety_answers(responses),
             "now": now,
             "can_change": can_change,
             "phase_form": PhaseChangeForm(),

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from alliance.measures.charts import BandSpec, Chart, Point, Series, line_chart
 from alliance.measures.definitions import Direction, Instrument, InstrumentKind
@@ -202,3 +204,35 @@ def latest_scores(episode_ids: list[int], instrument_id: str) -> dict[int, Lates
             better = (trend == "up") == higher_is_better
         latest[episode_id] = Latest(value, band, trend, better)
     return latest
+
+
+@dataclass(frozen=True)
+class SafetyAnswer:
+    """An answer to a safety item (PHQ-9 item 9 above 0): shown to the therapist at once."""
+
+    response: MeasureResponse
+    question: str
+    answer: str
+
+
+def safety_answers(responses: Sequence[MeasureResponse]) -> list[SafetyAnswer]:
+    found = []
+    for response in sorted(responses, key=lambda r: r.submitted_at, reverse=True):
+        instrument = _instrument(response.instrument_id) if response.safety_items else None
+        if instrument is None:
+            continue
+        for link_id in response.safety_items:
+            item = instrument.item(link_id)
+            value = response.answers.get(link_id)
+            labels = {option.value: option.display for option in item.options}
+            found.append(SafetyAnswer(response, item.text, labels.get(value, str(value))))
+    return found
+
+
+def episodes_with_recent_safety_answers(episode_ids: list[int], days: int = 30) -> set[int]:
+    since = timezone.now() - timedelta(days=days)
+    return set(
+        MeasureResponse.objects.filter(episode_id__in=episode_ids, submitted_at__gte=since)
+        .exclude(safety_items=[])
+        .values_list("episode_id", flat=True)
+    )
