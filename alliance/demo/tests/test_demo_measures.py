@@ -338,6 +338,23 @@ def test_chris_sees_his_check_in_waiting_and_dana_her_self_rating(demo):
         assert "Your self-rating is due" in page
 
 
+def test_the_demo_data_draws_charts_with_table_fallbacks_for_therapist_and_client(demo):
+    with time_machine.travel(start_of(TODAY) + timedelta(hours=12), tick=False):
+        browser = HttpClient()
+        browser.force_login(User.objects.get(username="dana"))
+        chris = CareEpisode.objects.get(client__user__username="chris").client
+        page = browser.get(reverse("clinic:client", args=[chris.pk])).content.decode()
+        assert page.count("<svg") >= 3  # alliance, PHQ-9, GAD-7
+        assert 'class="cutoff"' in page and "Your self-rating" in page
+        assert "Show as a table" in page and "reliable improvement" in page
+        browser.force_login(User.objects.get(username="chris"))
+        portal = browser.get(reverse("portal:home")).content.decode()
+        assert portal.count("<svg") >= 2  # his PHQ-9 and GAD-7
+        assert "Show as a table" in portal
+        assert "real improvement" in portal
+        assert "Your self-rating" not in portal
+
+
 # --- The summary ----------------------------------------------------------------------------------
 
 
