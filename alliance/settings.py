@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "alliance.appointments",
     "alliance.audit",
     "alliance.measures",
+    "alliance.agreements",
     "alliance.interop",
     "alliance.clinic",
     "alliance.portal",
