@@ -14,7 +14,11 @@ urlpatterns = [
     path("portal/", include("alliance.portal.urls")),
     path("administration/", include("alliance.administration.urls")),
     path("", include("alliance.measures.urls")),
+    path("", include("alliance.agreements.urls")),
+    path("", include("alliance.appointments.session_urls")),
     path("fhir/", include("alliance.interop.urls")),
+    path("goals/", include("alliance.goals.urls")),
+    path("", include("alliance.scheduling.urls")),
 ]
 
 if settings.BENCH_ENDPOINTS:

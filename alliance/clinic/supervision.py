@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
@@ -11,6 +11,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.appointments.models import COUNTED_FOR_ATTENDANCE, AppointmentStatus
 from alliance.practice.models import EpisodeStatus, TherapistProfile
+from alliance.scheduling.consistency import Consistency, consistency_by_therapist
 
 RECENT = timedelta(weeks=12)
 
@@ -22,6 +23,7 @@ class TherapistSummary:
     attended_recently: int
     missed_recently: int
     attendance_rate: float | None
+    consistency: Consistency = field(default_factory=Consistency)
 
     @property
     def attendance_percent(self) -> int | None:
@@ -29,7 +31,8 @@ class TherapistSummary:
 
 
 def supervision_overview(supervisor: User, now: datetime | None = None) -> list[TherapistSummary]:
-    since = (now or timezone.now()) - RECENT
+    now = now or timezone.now()
+    since = now - RECENT
     if supervisor.practice_id is None:
         return []
     practice_id: int = supervisor.practice_id
@@ -62,6 +65,8 @@ def supervision_overview(supervisor: User, now: datetime | None = None) -> list[
         )
         .order_by("user__last_name", "user__first_name")
     )
+    # One more query for every therapist's consistency figures (scheduling/consistency.py).
+    consistency = consistency_by_therapist(list(therapists), now, since)
     return [
         TherapistSummary(
             therapist=therapist,
@@ -73,6 +78,7 @@ def supervision_overview(supervisor: User, now: datetime | None = None) -> list[
                 if therapist.counted_recently
                 else None
             ),
+            consistency=consistency[therapist.pk],
         )
         for therapist in therapists
     ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role
+from alliance.agreements.selectors import agreement_statuses, reviews_due
 from alliance.appointments.access import get_appointment_for_user
 from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.appointments.services import record_attendance
@@ -21,6 +22,7 @@ from alliance.audit.services import Actor, record
 from alliance.clinic.caseload import caseload_lines
 from alliance.clinic.forms import AttendanceForm, PhaseChangeForm
 from alliance.clinic.supervision import supervision_overview
+from alliance.goals.selectors import episode_goal_boards
 from alliance.lib.errors import DomainError
 from alliance.measures.models import MeasureResponse
 from alliance.measures.progress import alliance_chart, comments, outcome_charts, safety_answers
@@ -34,6 +36,7 @@ from alliance.practice.access import (
 )
 from alliance.practice.models import Phase, PhaseChange
 from alliance.practice.services import change_phase
+from alliance.scheduling.consistency import episodes_consistency
 
 
 @role_required(Role.THERAPIST)
@@ -48,7 +51,12 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "clinic/dashboard.html",
-        {"therapist": therapist, "rows": rows, "show_ended": show_ended},
+        {
+            "therapist": therapist,
+            "rows": rows,
+            "show_ended": show_ended,
+            "agreement_reviews_due": reviews_due([line.row.episode for line in rows]),
+        },
     )
 
 
@@ -106,6 +114,9 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
             "statuses": AppointmentStatus.choices,
             "phases": Phase.choices,
             "self_ratings": self_ratings,
+            "consistency": episodes_consistency(episodes, now),
+            "agreement_statuses": agreement_statuses(episodes, timezone.localdate()),
+            "goal_boards": episode_goal_boards([episode.pk for episode in episodes]),
         },
     )
 

@@ -11,6 +11,7 @@ from alliance.accounts.models import Role
 from alliance.appointments.models import Appointment
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
+from alliance.goals.selectors import episode_goal_boards
 from alliance.measures.models import MeasureResponse
 from alliance.measures.progress import outcome_charts, plain_progress
 from alliance.measures.selectors import due_forms
@@ -25,7 +26,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     episodes = episodes_for_user(request.user)
     appointments = Appointment.objects.filter(episode__in=episodes).select_related(
-        "episode__therapist__user"
+        "episode__therapist__user", "preparation", "session_record"
     )
     upcoming = list(appointments.upcoming(now)[:5])
     past = list(appointments.past(now)[:PAST_APPOINTMENTS_SHOWN])
@@ -52,5 +53,6 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "forms": forms,
             "progress": plain_progress(own),
             "charts": outcome_charts("my", own),
+            "goal_board": episode_goal_boards([current_episode.pk])[0] if current_episode else None,
         },
     )

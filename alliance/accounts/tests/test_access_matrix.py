@@ -21,8 +21,28 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from alliance.agreements.tests.helpers import (
+    agreement_for,
+    chris_agreement,
+    chris_current_version,
+    edit_data,
+)
+from alliance.appointments.tests.helpers import (
+    casey_appointment,
+    chris_note,
+    chris_shared_record,
+    preparation_data,
+    record_data,
+)
+from alliance.goals.tests.helpers import active_goal, olga_goal, proposed_goal
 from alliance.interop.tests.helpers import store
 from alliance.measures.access import form_link_token
+from alliance.scheduling.tests.helpers import (
+    book_data,
+    feed_token,
+    new_feed_id,
+    reschedule_data,
+)
 from alliance.testing.personas import Personas
 
 
@@ -131,6 +151,144 @@ ACCESS: dict[str, list[Case]] = {
         Case("olga", ok_for(), kwargs=lambda p: {"therapist_id": p.olga_profile.pk}),
     ],
     "portal:home": [Case("own record", ok_for("chris casey"))],
+    # Goals (alliance/goals): the client proposes and rates their own; only the therapist changes.
+    "goals:detail": [
+        Case("chris's goal", ok_for("dana sam"), kwargs=lambda p: {"goal_id": active_goal(p).pk}),
+        Case("casey's goal", ok_for("olga"), kwargs=lambda p: {"goal_id": olga_goal(p).pk}),
+    ],
+    "goals:propose": [
+        Case(
+            "chris",
+            ok_for("dana chris"),
+            kwargs=lambda p: {"episode_id": p.chris_episode.pk},
+            method="POST",
+            data=lambda p: {"words": "Call my sister every week"},
+        ),
+        Case(
+            "casey",
+            ok_for("olga casey"),
+            kwargs=lambda p: {"episode_id": p.casey_episode.pk},
+            method="POST",
+            data=lambda p: {"words": "Walk every day"},
+        ),
+    ],
+    "goals:confirm": [
+        Case(
+            "chris's proposal",
+            ok_for("dana"),
+            kwargs=lambda p: {"goal_id": proposed_goal(p).pk},
+            method="POST",
+            data=lambda p: {"framing": "Assertiveness"},
+        ),
+    ],
+    "goals:rate": [
+        Case(
+            "chris's goal",
+            ok_for("dana chris"),
+            kwargs=lambda p: {"goal_id": active_goal(p).pk},
+            method="POST",
+            data=lambda p: {"score": "6"},
+        ),
+        Case(
+            "casey's goal",
+            ok_for("olga casey"),
+            kwargs=lambda p: {"goal_id": olga_goal(p).pk},
+            method="POST",
+            data=lambda p: {"score": "6"},
+        ),
+    ],
+    "goals:achieved": [
+        Case(
+            "chris's goal",
+            ok_for("dana"),
+            kwargs=lambda p: {"goal_id": active_goal(p).pk},
+            method="POST",
+        ),
+    ],
+    "goals:revise": [
+        Case(
+            "chris's goal",
+            ok_for("dana"),
+            kwargs=lambda p: {"goal_id": active_goal(p).pk},
+            method="POST",
+            data=lambda p: {"words": "Sleep seven hours most nights"},
+        ),
+    ],
+    "goals:drop": [
+        Case(
+            "chris's goal",
+            ok_for("dana"),
+            kwargs=lambda p: {"goal_id": active_goal(p).pk},
+            method="POST",
+            data=lambda p: {"reason": "Talked it over: not now"},
+        ),
+    ],
+    # Structured sessions (alliance/appointments/session_*): private notes are the therapist's only.
+    "session:page": [
+        Case(
+            "chris",
+            ok_for("dana sam"),
+            kwargs=lambda p: {"appointment_id": p.chris_past_appointment.pk},
+        ),
+        Case("casey", ok_for("olga"), kwargs=lambda p: {"appointment_id": casey_appointment(p).pk}),
+    ],
+    "session:record": [
+        Case(
+            "chris",
+            ok_for("dana"),
+            kwargs=lambda p: {"appointment_id": p.chris_past_appointment.pk},
+            method="POST",
+            data=record_data,
+        ),
+    ],
+    "session:note-add": [
+        Case(
+            "chris",
+            ok_for("dana"),
+            kwargs=lambda p: {"appointment_id": p.chris_past_appointment.pk},
+            method="POST",
+            data=lambda p: {"body": "A private thought."},
+        ),
+    ],
+    "session:note": [
+        Case("chris's note", ok_for("dana"), kwargs=lambda p: {"note_id": chris_note(p).pk}),
+        Case(
+            "chris's note changed",
+            ok_for("dana"),
+            kwargs=lambda p: {"note_id": chris_note(p).pk},
+            method="POST",
+            data=lambda p: {"body": "Changed."},
+        ),
+    ],
+    "session:prepare": [
+        Case(
+            "chris",
+            ok_for("chris"),
+            kwargs=lambda p: {"appointment_id": p.chris_next_appointment.pk},
+        ),
+        Case(
+            "chris sends",
+            ok_for("chris"),
+            kwargs=lambda p: {"appointment_id": p.chris_next_appointment.pk},
+            method="POST",
+            data=preparation_data,
+        ),
+        Case(
+            "casey", ok_for("casey"), kwargs=lambda p: {"appointment_id": casey_appointment(p).pk}
+        ),
+    ],
+    "session:agreed": [
+        Case(
+            "chris's shared summary",
+            ok_for("chris"),
+            kwargs=lambda p: {"appointment_id": chris_shared_record(p).appointment_id},
+        ),
+        Case(
+            "chris's session with nothing shared",
+            ok_for(),
+            kwargs=lambda p: {"appointment_id": p.chris_past_appointment.pk},
+        ),
+    ],
     "measures:answer": [
         Case(
             "chris's check-in", ok_for("chris"), kwargs=lambda p: {"request_id": p.chris_checkin.pk}
@@ -244,8 +402,111 @@ ACCESS: dict[str, list[Case]] = {
             },
         ),
     ],
+    # Therapy agreements (alliance/agreements): drafted lazily by the builders.
+    "agreements:draft": [
+        Case(
+            "chris",
+            ok_for("dana"),
+            kwargs=lambda p: {"episode_id": p.chris_episode.pk},
+            method="POST",
+        ),
+        Case(
+            "casey",
+            ok_for("olga"),
+            kwargs=lambda p: {"episode_id": p.casey_episode.pk},
+            method="POST",
+        ),
+    ],
+    "agreements:detail": [
+        Case("chris", ok_for("dana sam"), kwargs=lambda p: {"agreement_id": chris_agreement(p).pk}),
+        Case(
+            "casey",
+            ok_for("olga"),
+            kwargs=lambda p: {"agreement_id": agreement_for(p.casey_episode).pk},
+        ),
+    ],
+    "agreements:edit": [
+        Case(
+            "chris form", ok_for("dana"), kwargs=lambda p: {"agreement_id": chris_agreement(p).pk}
+        ),
+        Case(
+            "chris new version",
+            ok_for("dana"),
+            kwargs=lambda p: {"agreement_id": chris_agreement(p).pk},
+            method="POST",
+            data=lambda p: edit_data(chris_current_version(p), session_minutes=60),
+        ),
+    ],
+    "agreements:reviewed": [
+        Case(
+            "chris",
+            ok_for("dana"),
+            kwargs=lambda p: {"agreement_id": chris_agreement(p).pk},
+            method="POST",
+        ),
+    ],
+    "agreements:own": [Case("own agreement", ok_for("chris casey"))],
+    "agreements:acknowledge": [
+        Case(
+            "chris's current version",
+            ok_for("chris"),
+            kwargs=lambda p: {"version_id": chris_current_version(p).pk},
+            method="POST",
+        ),
+    ],
+    "agreements:crisis": [Case("own crisis procedure", ok_for("chris casey"))],
     "fhir:unknown": [
         Case("Patient", ok_for(anonymous=UNAUTHORIZED), kwargs=lambda p: {"unknown": "Patient/1"})
+    ],
+    # Scheduling (alliance/scheduling): therapists change their own clients' sessions.
+    "scheduling:book-recurring": [
+        Case(
+            "chris",
+            ok_for("dana"),
+            kwargs=lambda p: {"episode_id": p.chris_episode.pk},
+            method="POST",
+            data=book_data,
+        ),
+        Case(
+            "casey",
+            ok_for("olga"),
+            kwargs=lambda p: {"episode_id": p.casey_episode.pk},
+            method="POST",
+            data=book_data,
+        ),
+    ],
+    "scheduling:reschedule": [
+        Case(
+            "chris's next",
+            ok_for("dana"),
+            kwargs=lambda p: {"appointment_id": p.chris_next_appointment.pk},
+            method="POST",
+            data=reschedule_data,
+        ),
+    ],
+    "scheduling:cancel": [
+        Case(
+            "chris's next",
+            ok_for("dana"),
+            kwargs=lambda p: {"appointment_id": p.chris_next_appointment.pk},
+            method="POST",
+            data=lambda p: {"by": "client"},
+        ),
+    ],
+    "scheduling:calendar-feed": [Case("own feed page", ok_for("dana olga"))],
+    "scheduling:calendar-feed-create": [Case("new feed", ok_for("dana olga"), method="POST")],
+    "scheduling:calendar-feed-revoke": [
+        Case(
+            "dana's feed",
+            ok_for("dana"),
+            kwargs=lambda p: {"feed_id": new_feed_id(p.dana_profile)},
+            method="POST",
+        ),
+    ],
+    # The secret token is the key: whoever holds it reads the feed, signed in or not.
+    "scheduling:calendar-feed-ics": [
+        Case("dana's feed", everyone(OK), kwargs=lambda p: {"token": feed_token(p.dana_profile)}),
+        Case("an unknown token", everyone(NOT_FOUND), kwargs=lambda p: {"token": "unknown-token"}),
     ],
 }
 

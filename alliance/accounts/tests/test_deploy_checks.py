@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -38,6 +39,8 @@ def production(tmp_path: Path) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "alliance.example.org",
         "ALLIANCE_DATA_DIR": str(tmp_path),
+        # Required in production too (docs/sessions.md); its absence is tested in appointments.
+        "ALLIANCE_NOTE_KEYS": Fernet.generate_key().decode(),
     }
 
 

@@ -1,0 +1,35 @@
+"""``alliance rotate_note_keys``: re-encrypt every private note under the newest note key.
+
+Put the new key first in ALLIANCE_NOTE_KEYS (keeping the old ones after it), restart, run this,
+then remove the old keys. Running it again changes nothing and reports 0.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from alliance.appointments.session_services import ROTATION_BATCH_SIZE, rotate_private_notes
+from alliance.audit.services import Actor
+from alliance.lib.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt every private note with the newest key in ALLIANCE_NOTE_KEYS."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch-size", type=int, default=ROTATION_BATCH_SIZE)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        try:
+            rotated = rotate_private_notes(
+                actor=Actor.system("rotate_note_keys"), batch_size=options["batch_size"]
+            )
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        self.stdout.write(
+            self.style.SUCCESS(f"Re-encrypted {rotated} private note(s) with the newest key.")
+        )

@@ -1,0 +1,57 @@
+"""Reads for the session page: agenda suggestions and the therapist's decrypted notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alliance.appointments.models import Appointment, AppointmentStatus, PrivateNote, SessionRecord
+from alliance.lib.encryption import InvalidToken, decrypt_note
+
+
+def _preparation(appointment: Appointment) -> list[str]:
+    preparation = getattr(appointment, "preparation", None)
+    return preparation.talk_about_items() if preparation is not None else []
+
+
+def _follow_up_on_last_next_steps(appointment: Appointment) -> list[str]:
+    previous = (
+        SessionRecord.objects.filter(
+            appointment__episode_id=appointment.episode_id,
+            appointment__scheduled_start__lt=appointment.scheduled_start,
+            appointment__status=AppointmentStatus.ATTENDED,
+        )
+        .exclude(next_steps="")
+        .order_by("-appointment__scheduled_start")
+        .first()
+    )
+    return ["Review the next steps from last time"] if previous is not None else []
+
+
+def agenda_suggestions(appointment: Appointment) -> list[str]:
+    """What the agenda starts from when the therapist has not written one yet.
+
+    The hook for every source of agenda items: today the client's preparation and a review of
+    last session's next steps; goals due for review belong here too.
+    """
+    suggestions = _preparation(appointment) + _follow_up_on_last_next_steps(appointment)
+    return list(dict.fromkeys(suggestions))  # in order, without repeats
+
+
+@dataclass(frozen=True)
+class NoteView:
+    note: PrivateNote
+    # None when no configured key opens the token (a key was removed too early): the page says
+    # so instead of failing.
+    text: str | None
+
+
+def private_notes_for_therapist(appointment: Appointment) -> list[NoteView]:
+    """Decrypted notes for the session page. Call only for the episode's own therapist."""
+    views = []
+    for note in PrivateNote.objects.for_appointment(appointment):
+        try:
+            text: str | None = decrypt_note(note.body_token)
+        except InvalidToken:
+            text = None
+        views.append(NoteView(note=note, text=text))
+    return views

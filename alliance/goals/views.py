@@ -1,0 +1,182 @@
+"""Goal pages and forms. The forms post and redirect (no JavaScript needed): a clinician back to
+the client page, a client back to the portal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
+from alliance.accounts.models import Role
+from alliance.audit.models import AuditAction
+from alliance.audit.services import Actor, record
+from alliance.goals import services
+from alliance.goals.access import get_episode_to_propose_goal, get_goal_for_user, get_goal_to_rate
+from alliance.goals.forms import (
+    ConfirmGoalForm,
+    DropGoalForm,
+    ProposeGoalForm,
+    RateGoalForm,
+    ReviseGoalForm,
+    first_errors,
+)
+from alliance.goals.models import Goal, GoalStatus
+from alliance.goals.selectors import attended_starts, goal_history, goal_lines
+from alliance.lib.errors import DomainError
+from alliance.practice.models import CareEpisode
+
+
+def _back_url(request: AuthenticatedHttpRequest, episode: CareEpisode) -> str:
+    if request.user.role == Role.CLIENT:
+        return reverse("portal:home")
+    return reverse("clinic:client", kwargs={"client_id": episode.client_id})
+
+
+def _problem(request: AuthenticatedHttpRequest, episode: CareEpisode, message: str) -> HttpResponse:
+    return render(
+        request,
+        "goals/form_problem.html",
+        {"message": message, "back_url": _back_url(request, episode)},
+        status=400,
+    )
+
+
+def _done(request: AuthenticatedHttpRequest, episode: CareEpisode, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(_back_url(request, episode) + "#goals")
+
+
+@role_required(Role.THERAPIST, Role.SUPERVISOR)
+def detail(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_for_user(request.user, goal_id)
+    history = goal_history(goal)
+    goals = list(
+        Goal.objects.filter(pk__in=[one.pk for one in history]).prefetch_related("ratings")
+    )
+    lines = goal_lines(goals, attended_starts([goal.episode_id]))
+    record(
+        actor=Actor.from_request(request),
+        action=AuditAction.READ,
+        target="goal",
+        obj=goal,
+        client_id=goal.episode.client_id,
+    )
+    return render(
+        request,
+        "goals/detail.html",
+        {
+            "goal": goal,
+            "episode": goal.episode,
+            "lines": lines,
+            "current": next(line for line in lines if line.goal.pk == goal.pk),
+            "can_change": request.user.role == Role.THERAPIST,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.THERAPIST, Role.CLIENT)
+def propose(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    episode = get_episode_to_propose_goal(request.user, episode_id)
+    form = ProposeGoalForm(request.POST)
+    if not form.is_valid():
+        return _problem(request, episode, first_errors(form))
+    replaces = None
+    if form.cleaned_data["replaces"]:
+        replaces = get_goal_for_user(request.user, form.cleaned_data["replaces"])
+    try:
+        goal = services.propose_goal(
+            actor=Actor.from_request(request),
+            episode=episode,
+            words=form.cleaned_data["words"],
+            replaces=replaces,
+        )
+    except DomainError as error:
+        return _problem(request, episode, error.message)
+    if goal.status == GoalStatus.PROPOSED:
+        return _done(request, episode, "Thank you. Your therapist will talk it over with you.")
+    return _done(request, episode, "Goal added.")
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def confirm(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_for_user(request.user, goal_id, for_change=True)
+    form = ConfirmGoalForm(request.POST)
+    if not form.is_valid():
+        return _problem(request, goal.episode, first_errors(form))
+    try:
+        services.confirm_goal(
+            actor=Actor.from_request(request), goal=goal, framing=form.cleaned_data["framing"]
+        )
+    except DomainError as error:
+        return _problem(request, goal.episode, error.message)
+    return _done(request, goal.episode, "Goal confirmed.")
+
+
+@require_POST
+@role_required(Role.THERAPIST, Role.CLIENT)
+def rate(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_to_rate(request.user, goal_id)
+    form = RateGoalForm(request.POST)
+    if not form.is_valid():
+        return _problem(request, goal.episode, first_errors(form))
+    try:
+        services.rate_goal(
+            actor=Actor.from_request(request),
+            goal=goal,
+            score=form.cleaned_data["score"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as error:
+        return _problem(request, goal.episode, error.message)
+    return _done(request, goal.episode, "Progress rating saved.")
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def achieved(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_for_user(request.user, goal_id, for_change=True)
+    try:
+        services.mark_achieved(actor=Actor.from_request(request), goal=goal)
+    except DomainError as error:
+        return _problem(request, goal.episode, error.message)
+    return _done(request, goal.episode, "Goal marked achieved.")
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def revise(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_for_user(request.user, goal_id, for_change=True)
+    form = ReviseGoalForm(request.POST)
+    if not form.is_valid():
+        return _problem(request, goal.episode, first_errors(form))
+    try:
+        services.revise_goal(
+            actor=Actor.from_request(request),
+            goal=goal,
+            new_words=form.cleaned_data["words"],
+            framing=form.cleaned_data["framing"],
+        )
+    except DomainError as error:
+        return _problem(request, goal.episode, error.message)
+    return _done(request, goal.episode, "Goal revised.")
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def drop(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_for_user(request.user, goal_id, for_change=True)
+    form = DropGoalForm(request.POST)
+    if not form.is_valid():
+        return _problem(request, goal.episode, first_errors(form))
+    try:
+        services.drop_goal(
+            actor=Actor.from_request(request), goal=goal, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        return _problem(request, goal.episode, error.message)
+    return _done(request, goal.episode, "Goal dropped.")

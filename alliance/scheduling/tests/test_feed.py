@@ -1,0 +1,146 @@
+"""The calendar feed: a secret, revocable URL with upcoming sessions named by initials only."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from alliance.appointments.models import Appointment
+from alliance.appointments.services import schedule_appointment
+from alliance.audit.models import AuditAction, AuditEvent
+from alliance.scheduling.models import CalendarFeed
+from alliance.scheduling.services import cancel, create_feed, revoke_feed
+from alliance.scheduling.tests.helpers import HELPER
+
+
+def feed_url(token: str) -> str:
+    return reverse("scheduling:calendar-feed-ics", kwargs={"token": token})
+
+
+def events(response: HttpResponse) -> list[Any]:
+    return Calendar.from_ical(response.content).walk("VEVENT")
+
+
+@pytest.fixture
+def token(personas) -> str:
+    return create_feed(actor=HELPER, therapist=personas.dana_profile)[1]
+
+
+def test_the_feed_lists_the_therapists_upcoming_sessions_in_utc(client, personas, token):
+    response = client.get(feed_url(token))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    expected = Appointment.objects.upcoming().filter(episode__therapist=personas.dana_profile)
+    found = {str(event["UID"]): event for event in events(response)}
+    assert set(found) == {f"appointment-{a.pk}@alliance" for a in expected}
+    nxt = found[f"appointment-{personas.chris_next_appointment.pk}@alliance"]
+    assert nxt.decoded("DTSTART") == personas.chris_next_appointment.scheduled_start
+    assert nxt.decoded("DTSTART").utcoffset() == timedelta(0)
+    assert b"DTSTART:" in response.content and b"DTSTART;TZID" not in response.content
+    assert nxt.decoded("DTEND") == personas.chris_next_appointment.scheduled_end
+    assert str(nxt["SUMMARY"]) == "Session with C.M."
+
+
+def test_the_feed_names_no_client_and_no_therapist(client, personas, token):
+    body = client.get(feed_url(token)).content.decode()
+
+    for person in (personas.chris_client, personas.casey_client):
+        assert person.first_name not in body
+        assert person.last_name not in body
+    assert personas.dana.last_name not in body
+    assert "DESCRIPTION" not in body and "ATTENDEE" not in body
+
+
+def test_the_feed_leaves_out_cancelled_far_off_and_other_therapists_sessions(
+    client, personas, token
+):
+    cancel(actor=HELPER, appointment=personas.chris_next_appointment, by="therapist")
+    far = timezone.now() + timedelta(days=100)
+    schedule_appointment(
+        actor=HELPER, episode=personas.chris_episode, start=far, end=far + timedelta(hours=1)
+    )
+
+    uids = {str(event["UID"]) for event in events(client.get(feed_url(token)))}
+
+    assert f"appointment-{personas.chris_next_appointment.pk}@alliance" not in uids
+    casey = Appointment.objects.filter(episode=personas.casey_episode)
+    assert not uids & {f"appointment-{a.pk}@alliance" for a in casey}
+    assert all(
+        Appointment.objects.get(pk=int(re.findall(r"\d+", uid)[0])).scheduled_start
+        < timezone.now() + timedelta(days=90)
+        for uid in uids
+    )
+
+
+def test_event_uids_are_stable_between_fetches(client, token):
+    first = [str(event["UID"]) for event in events(client.get(feed_url(token)))]
+    again = [str(event["UID"]) for event in events(client.get(feed_url(token)))]
+    assert first == again and first
+
+
+def test_only_a_hash_and_a_prefix_of_the_token_are_stored(personas, token):
+    feed = CalendarFeed.objects.get(therapist=personas.dana_profile)
+    assert token not in feed.token_hash
+    assert feed.token_prefix == token[:6]
+    assert len(token) >= 43  # 32 random bytes, URL-safe base64
+
+
+def test_a_revoked_or_unknown_token_is_not_found(client, personas, token):
+    revoke_feed(actor=HELPER, feed=CalendarFeed.objects.get(therapist=personas.dana_profile))
+    assert client.get(feed_url(token)).status_code == 404
+    assert client.get(feed_url("not-a-real-token")).status_code == 404
+
+
+def test_a_new_feed_replaces_the_old_one(client, personas, token):
+    _, newer = create_feed(actor=HELPER, therapist=personas.dana_profile)
+    assert client.get(feed_url(token)).status_code == 404
+    assert client.get(feed_url(newer)).status_code == 200
+
+
+def test_reading_the_feed_is_audited_without_a_person_or_the_secret(client, personas, token):
+    client.get(feed_url(token))
+
+    event = AuditEvent.objects.filter(target="calendar feed", action=AuditAction.READ).get()
+    assert event.actor is None
+    assert event.actor_role == "calendar feed"
+    assert event.client_id is None
+    assert token not in event.path
+    assert event.practice_id == personas.practice.pk
+
+
+def test_creating_shows_the_url_once_and_revoking_is_audited(signed_in, personas):
+    dana = signed_in("dana")
+
+    created = dana.post(reverse("scheduling:calendar-feed-create"))
+    page = dana.get(reverse("scheduling:calendar-feed"))
+
+    url = re.search(rb"https?://[^<\s]+\.ics", created.content)
+    assert url is not None
+    assert created["Cache-Control"] == "no-store"
+    assert url.group(0) not in page.content
+    assert dana.get(url.group(0).decode()).status_code == 200
+    feed = CalendarFeed.objects.active().get(therapist=personas.dana_profile)
+    response = dana.post(reverse("scheduling:calendar-feed-revoke", args=[feed.pk]))
+    assert response.status_code == 302
+    assert dana.get(url.group(0).decode()).status_code == 404
+    targets = set(
+        AuditEvent.objects.filter(object_id=str(feed.pk), actor=personas.dana).values_list(
+            "target", flat=True
+        )
+    )
+    assert targets == {"calendar feed", "calendar feed revoked"}
+
+
+def test_another_therapist_cannot_revoke_danas_feed(signed_in, personas, token):
+    feed = CalendarFeed.objects.get(therapist=personas.dana_profile)
+    response = signed_in("olga").post(reverse("scheduling:calendar-feed-revoke", args=[feed.pk]))
+    assert response.status_code == 404
+    assert CalendarFeed.objects.get(pk=feed.pk).is_active

@@ -1,0 +1,176 @@
+"""Therapist actions on sessions (book, move, cancel), the calendar feed page and the feed itself."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
+from alliance.accounts.models import Role
+from alliance.appointments.access import get_appointment_for_user
+from alliance.audit.models import AuditAction
+from alliance.audit.services import Actor, record
+from alliance.lib.client_ip import client_ip
+from alliance.lib.errors import DomainError
+from alliance.practice.access import get_episode_for_user, get_own_therapist_profile
+from alliance.scheduling.access import get_feed_by_token, get_feed_for_user
+from alliance.scheduling.forms import BookRecurringForm, CancelForm, RescheduleForm
+from alliance.scheduling.ical import feed_calendar, upcoming_for_feed
+from alliance.scheduling.models import CalendarFeed
+from alliance.scheduling.services import (
+    book_recurring,
+    cancel,
+    create_feed,
+    reschedule,
+    revoke_feed,
+)
+
+
+def _problem(request: HttpRequest, client_id: int, message: str) -> HttpResponse:
+    return render(
+        request,
+        "clinic/form_problem.html",
+        {"message": message, "client_id": client_id},
+        status=400,
+    )
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def book_sessions(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
+    episode = get_episode_for_user(request.user, episode_id, for_change=True)
+    form = BookRecurringForm(request.POST)
+    if not form.is_valid():
+        return _problem(request, episode.client_id, form.errors.as_text())
+    try:
+        booking = book_recurring(
+            actor=Actor.from_request(request),
+            episode=episode,
+            first_start=form.cleaned_data["first_start"],
+            count=form.cleaned_data["count"],
+        )
+    except DomainError as error:
+        return _problem(request, episode.client_id, error.message)
+    messages.success(request, f"Booked {len(booking.booked)} sessions.")
+    if booking.skipped:
+        skipped = ", ".join(f"{start:%a %d %b %H:%M}" for start in booking.skipped)
+        messages.warning(request, f"Skipped because you already have a session then: {skipped}.")
+    return redirect("clinic:client", client_id=episode.client_id)
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def reschedule_appointment(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = get_appointment_for_user(request.user, appointment_id, for_change=True)
+    client_id = appointment.episode.client_id
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        return _problem(request, client_id, form.errors.as_text())
+    try:
+        reschedule(
+            actor=Actor.from_request(request),
+            appointment=appointment,
+            new_start=form.cleaned_data["new_start"],
+        )
+    except DomainError as error:
+        return _problem(request, client_id, error.message)
+    moved_to = timezone.localtime(appointment.scheduled_start)
+    messages.success(request, f"Session moved to {moved_to:%a %d %b %H:%M}.")
+    return redirect("clinic:client", client_id=client_id)
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def cancel_appointment(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = get_appointment_for_user(request.user, appointment_id, for_change=True)
+    client_id = appointment.episode.client_id
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _problem(request, client_id, form.errors.as_text())
+    try:
+        cancel(
+            actor=Actor.from_request(request), appointment=appointment, by=form.cleaned_data["by"]
+        )
+    except DomainError as error:
+        return _problem(request, client_id, error.message)
+    messages.success(request, f"Session {appointment.get_status_display().lower()}.")
+    return redirect("clinic:client", client_id=client_id)
+
+
+def _feed_page(
+    request: AuthenticatedHttpRequest, new_url: str = "", *, status: int = 200
+) -> HttpResponse:
+    therapist = get_own_therapist_profile(request.user)
+    feeds = list(CalendarFeed.objects.filter(therapist=therapist)[:10])
+    response = render(
+        request,
+        "scheduling/calendar_feed.html",
+        {
+            "feeds": feeds,
+            "active": next((f for f in feeds if f.is_active), None),
+            "new_url": new_url,
+        },
+        status=status,
+    )
+    # The page may show the secret URL: keep it out of every cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@role_required(Role.THERAPIST)
+def calendar_feed_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _feed_page(request)
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def calendar_feed_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    therapist = get_own_therapist_profile(request.user)
+    _, token = create_feed(actor=Actor.from_request(request), therapist=therapist)
+    url = request.build_absolute_uri(reverse("scheduling:calendar-feed-ics", args=[token]))
+    return _feed_page(request, new_url=url)
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+def calendar_feed_revoke(request: AuthenticatedHttpRequest, feed_id: int) -> HttpResponse:
+    feed = get_feed_for_user(request.user, feed_id)
+    try:
+        revoke_feed(actor=Actor.from_request(request), feed=feed)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("scheduling:calendar-feed")
+    messages.success(request, "The calendar feed was revoked; its URL no longer works.")
+    return redirect("scheduling:calendar-feed")
+
+
+@require_GET
+def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The public feed: no sign-in, the secret token is the key."""
+    feed = get_feed_by_token(token)
+    now = timezone.now()
+    appointments = upcoming_for_feed(feed.therapist, now)
+    record(
+        # The path would carry the secret token: the trail keeps only its prefix.
+        actor=Actor(
+            user=None,
+            ip_address=client_ip(request),
+            path=f"/calendar/{feed.token_prefix}….ics",
+            role_hint="calendar feed",
+        ),
+        action=AuditAction.READ,
+        target="calendar feed",
+        obj=feed,
+        detail={"events": len(appointments)},
+    )
+    response = HttpResponse(
+        feed_calendar(appointments), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = 'inline; filename="alliance.ics"'
+    return response
