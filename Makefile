@@ -44,12 +44,12 @@ typecheck: setup
 
 test-sqlite: setup
 	@echo "== test suite on SQLite =="
-	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -p no:cacheprovider
+	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -p no:cacheprovider -n 2
 
 test-postgres: setup postgres
 	@echo "== test suite on PostgreSQL (throwaway database, dropped afterwards) =="
 	DATABASE_URL=$(PG_URL) ALLIANCE_TEST_DATABASE_NAME=test_alliance_$$$$ \
-		$(BIN)/pytest -m "not browser" -p no:cacheprovider --create-db
+		$(BIN)/pytest -m "not browser" -p no:cacheprovider --create-db -n 2
 
 test-browser: setup chromium
 	@echo "== browser tests in headless Chromium =="

@@ -30,11 +30,23 @@ def _follow_up_on_last_next_steps(appointment: Appointment) -> list[str]:
 def agenda_suggestions(appointment: Appointment) -> list[str]:
     """What the agenda starts from when the therapist has not written one yet.
 
-    The hook for every source of agenda items: today the client's preparation and a review of
-    last session's next steps; goals due for review belong here too.
+    The hook for every source of agenda items: the client's preparation, a review of last
+    session's next steps, and the goals due for review.
     """
-    suggestions = _preparation(appointment) + _follow_up_on_last_next_steps(appointment)
+    suggestions = (
+        _preparation(appointment)
+        + _follow_up_on_last_next_steps(appointment)
+        + _goals_due(appointment)
+    )
     return list(dict.fromkeys(suggestions))  # in order, without repeats
+
+
+def _goals_due(appointment: Appointment) -> list[str]:
+    from alliance.goals.selectors import goals_due_for_review
+
+    return [
+        f"Review goal: “{goal.client_words}”" for goal in goals_due_for_review(appointment.episode)
+    ]
 
 
 @dataclass(frozen=True)

@@ -288,3 +288,23 @@ def test_the_portal_offers_to_prepare_for_the_next_session(signed_in, personas):
     html = signed_in("chris").get(reverse("portal:home")).content.decode()
     assert "Prepare for your next session" in html
     assert timezone.now() - timedelta(days=1) < personas.chris_next_appointment.scheduled_start
+
+
+def test_the_agenda_suggests_the_goals_due_for_review(personas):
+    from alliance.appointments.session_selectors import agenda_suggestions
+    from alliance.audit.services import Actor
+    from alliance.goals.services import propose_goal
+
+    goal = propose_goal(
+        actor=Actor(personas.dana), episode=personas.chris_episode, words="Sleep through the night"
+    )
+    # chris has attended three sessions; make the goal older than all of them, never rated
+    assert not any(
+        "Sleep through" in s for s in agenda_suggestions(personas.chris_next_appointment)
+    )
+    type(goal).objects.filter(pk=goal.pk).update(
+        status_changed_at=personas.chris_episode.started_on.isoformat() + "T00:00:00Z",
+        review_every_sessions=2,
+    )
+    suggestions = agenda_suggestions(personas.chris_next_appointment)
+    assert "Review goal: “Sleep through the night”" in suggestions
