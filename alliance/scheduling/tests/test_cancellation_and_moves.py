@@ -134,3 +134,24 @@ def test_an_unrecorded_past_session_is_for_attendance_not_cancellation(personas)
     past = session_in(personas, -2)
     with pytest.raises(DomainError, match="record its attendance instead"):
         cancel(actor=HELPER, appointment=past, by="client")
+
+
+def test_the_window_comes_from_the_episodes_current_agreement_version(personas):
+    """No patching: the agreement's own version sets the window the cancellation follows."""
+    from alliance.agreements.services import current_version, draft_agreement, save_version
+
+    agreement = draft_agreement(actor=HELPER, episode=personas.chris_episode)
+    sections = dict(current_version(agreement).sections)
+    save_version(
+        actor=HELPER,
+        agreement=agreement,
+        sections=sections,
+        terms=SessionTerms(frequency_days=7, session_minutes=50, late_cancellation_hours=48),
+        note="Two days' notice, as agreed together",
+    )
+    assert cancel(actor=HELPER, appointment=session_in(personas, 47), by="client").status == (
+        AppointmentStatus.LATE_CANCELLED
+    )
+    assert cancel(actor=HELPER, appointment=session_in(personas, 49), by="client").status == (
+        AppointmentStatus.CANCELLED
+    )
