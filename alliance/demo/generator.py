@@ -3,8 +3,9 @@
 ``load_demo_practice`` runs ``DEMO_STEPS`` in order inside one transaction: first the plans
 (pure data drawn from one ``random.Random(seed)``, see ``planning``), then the rows: people,
 episodes, appointments, phase history, then the measures (intake outcome measures, and the
-check-ins, self-ratings, reviews and outcome measures due after each attended session). A later
-feature (goals, agreements) adds a step to ``DEMO_STEPS`` and the query for its rows to
+check-ins, self-ratings, reviews and outcome measures due after each attended session), then the
+agreements, goals, session records and calendar feed (``together``). A later
+feature that adds data adds a step to ``DEMO_STEPS`` and the query for its rows to
 ``DEMO_ROWS_IN_DELETE_ORDER``, so that ``reset_demo_practice`` removes them again.
 
 The same seed and the same ``today`` give the same practice, row for row (database ids and
@@ -29,7 +30,20 @@ from django.db.models.functions import Lower
 
 from alliance.accounts.models import User
 from alliance.accounts.services import create_account
-from alliance.appointments.models import Appointment, AppointmentStatus
+from alliance.agreements.models import (
+    Acknowledgement,
+    Agreement,
+    AgreementReview,
+    AgreementTemplate,
+    AgreementVersion,
+)
+from alliance.appointments.models import (
+    Appointment,
+    AppointmentStatus,
+    PrivateNote,
+    SessionPreparation,
+    SessionRecord,
+)
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import Actor, record
 from alliance.demo import notes
@@ -53,6 +67,13 @@ from alliance.demo.planning import (
     plan_measures,
     transition_sessions,
 )
+from alliance.demo.together import (
+    create_agreements,
+    create_calendar_feed,
+    create_goals,
+    create_session_records,
+)
+from alliance.goals.models import Goal, GoalRating, GoalStatus
 from alliance.measures.definitions import Respondent
 from alliance.measures.models import (
     FormRequest,
@@ -75,6 +96,7 @@ from alliance.practice.models import (
     TherapistProfile,
 )
 from alliance.practice.services import create_client, create_therapist
+from alliance.scheduling.models import CalendarFeed
 
 DEMO_SLUG = "demo"
 DEMO_PRACTICE_NAME = "Harbour Lane Therapy (demo)"
@@ -108,6 +130,15 @@ class DemoSummary:
     accounts: tuple[DemoAccount, ...]
     highlights: tuple[str, ...]
     example_client_usernames: tuple[str, ...]
+    agreements: int = 0
+    acknowledged: int = 0
+    goals: dict[str, int] = field(default_factory=dict)  # by status
+    goal_ratings: int = 0
+    session_records: int = 0
+    shared_summaries: int = 0
+    private_notes: int = 0
+    preparations: int = 0
+    calendar_feed_url: str = ""
 
 
 @dataclass
@@ -128,6 +159,16 @@ class DemoBuild:
     phase_changes: int = 0
     responses: Counter[str] = field(default_factory=Counter)  # by instrument id
     forms_waiting: int = 0
+    agreements: int = 0
+    acknowledged: int = 0
+    goals: Counter[str] = field(default_factory=Counter)  # by status
+    goal_ratings: int = 0
+    session_records: int = 0
+    shared_summaries: int = 0
+    private_notes: int = 0
+    preparations: int = 0
+    calendar_feed_url: str = ""
+    highlights: list[str] = field(default_factory=list)  # "worth a look", from the later steps
 
     def session_start(self, day: date, hour: int) -> datetime:
         return datetime.combine(day, time(hour), tzinfo=ZoneInfo(settings.TIME_ZONE))
@@ -315,6 +356,10 @@ DEMO_STEPS: tuple[DemoStep, ...] = (
     plan_the_measures,
     create_measure_schedule,
     create_measures,
+    create_agreements,
+    create_goals,
+    create_session_records,
+    create_calendar_feed,
     share_demo_password,
     record_demo_loaded,
 )
@@ -600,6 +645,7 @@ def _summarise(build: DemoBuild, seed: int) -> DemoSummary:
         f"{recovered.full_name} ({recovered.username}): an alliance dip that recovered",
         f"{flagged.full_name} ({flagged.username}): answered PHQ-9 item 9 (thoughts of being "
         "better off dead or of hurting themselves) above 0 in their latest PHQ-9",
+        *build.highlights,
     ]
     return DemoSummary(
         practice_name=build.practice.name,
@@ -618,6 +664,15 @@ def _summarise(build: DemoBuild, seed: int) -> DemoSummary:
         accounts=DEMO_ACCOUNTS,
         highlights=tuple(highlights),
         example_client_usernames=tuple(plan.username for plan in build.plans[3:6]),
+        agreements=build.agreements,
+        acknowledged=build.acknowledged,
+        goals={status.value: build.goals[status.value] for status in GoalStatus},
+        goal_ratings=build.goal_ratings,
+        session_records=build.session_records,
+        shared_summaries=build.shared_summaries,
+        private_notes=build.private_notes,
+        preparations=build.preparations,
+        calendar_feed_url=build.calendar_feed_url,
     )
 
 
@@ -666,6 +721,20 @@ def _delete_demo_audit_rows(practice: Practice) -> int:
 # Rows go before what they point at: foreign keys protect their targets. A feature that adds data
 # to the demo adds the query for it here, before the rows it refers to.
 DEMO_ROWS_IN_DELETE_ORDER: tuple[Callable[[Practice], models.QuerySet[Any]], ...] = (
+    lambda practice: Acknowledgement.objects.filter(version__agreement__episode__practice=practice),
+    lambda practice: AgreementReview.objects.filter(agreement__episode__practice=practice),
+    lambda practice: AgreementVersion.objects.filter(agreement__episode__practice=practice),
+    lambda practice: Agreement.objects.filter(episode__practice=practice),
+    lambda practice: AgreementTemplate.objects.filter(practice=practice),
+    lambda practice: GoalRating.objects.filter(goal__practice=practice),
+    # A revision points at the goal it replaced (PROTECT): the new wordings go first. The demo
+    # revises a goal once, so one pass is enough.
+    lambda practice: Goal.objects.filter(practice=practice, revised_from__isnull=False),
+    lambda practice: Goal.objects.filter(practice=practice),
+    lambda practice: PrivateNote.objects.filter(appointment__practice=practice),
+    lambda practice: SessionRecord.objects.filter(appointment__practice=practice),
+    lambda practice: SessionPreparation.objects.filter(appointment__practice=practice),
+    lambda practice: CalendarFeed.objects.filter(practice=practice),
     lambda practice: MeasureResponse.objects.filter(practice=practice),
     lambda practice: FormRequest.objects.filter(practice=practice),
     lambda practice: MeasureSchedule.objects.filter(practice=practice),

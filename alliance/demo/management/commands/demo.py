@@ -80,6 +80,18 @@ class Command(BaseCommand):
             f"  {sum(summary.responses.values())} answered forms ({answered}); "
             f"{summary.forms_waiting} forms waiting to be answered."
         )
+        goals = ", ".join(f"{n} {status}" for status, n in summary.goals.items() if n)
+        self.stdout.write(
+            f"  {summary.agreements} therapy agreements ({summary.acknowledged} acknowledged); "
+            f"goals: {goals}, with {summary.goal_ratings} progress ratings."
+        )
+        self.stdout.write(
+            f"  {summary.session_records} session records ({summary.shared_summaries} shared "
+            f"with the client), {summary.private_notes} private notes (encrypted), "
+            f"{summary.preparations} session preparation."
+        )
+        if summary.calendar_feed_url:
+            self.stdout.write(f"Calendar feed for dana: {summary.calendar_feed_url}")
         self.stdout.write(f"Demo accounts, all with the password {DEMO_PASSWORD!r}:")
         for account in summary.accounts:
             self.stdout.write(f"  {account.username:<8} {account.description}")
