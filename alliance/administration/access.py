@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from alliance.accounts.models import Role, User
-from alliance.practice.models import Client
+from alliance.practice.models import Client, TherapistProfile
 
 
 def _require_admin(user: User) -> int:
@@ -31,3 +31,15 @@ def get_client_identity_for_admin(user: User, client_id: int) -> Client:
     if client is None:
         raise Http404("No such client.")
     return client
+
+
+def get_therapist_for_admin(user: User, therapist_id: int) -> TherapistProfile:
+    practice_id = _require_admin(user)
+    therapist = (
+        TherapistProfile.objects.select_related("user")
+        .filter(pk=therapist_id, practice_id=practice_id)
+        .first()
+    )
+    if therapist is None:
+        raise Http404("No such therapist.")
+    return therapist

@@ -77,3 +77,19 @@ def active_therapists(practice_id: int) -> Any:
         .select_related("user")
         .order_by("user__last_name", "user__first_name")
     )
+
+
+class SupervisorsForm(forms.Form):
+    supervisors = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Supervisors see this therapist's clients, read-only.",
+    )
+
+    def __init__(self, *args: Any, practice_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supervisors"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            practice_id=practice_id, role=Role.SUPERVISOR, is_active=True
+        ).order_by("last_name", "first_name")
+        self.fields["supervisors"].label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]

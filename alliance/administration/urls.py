@@ -8,6 +8,7 @@ urlpatterns = [
     path("therapists/new/", views.add_therapist, name="add-therapist"),
     path("clients/new/", views.add_client, name="add-client"),
     path("clients/<int:client_id>/assign/", views.assign, name="assign"),
+    path("therapists/<int:therapist_id>/supervisors/", views.supervisors, name="supervisors"),
     path("clients/<int:client_id>/audit/", views.client_audit, name="client-audit"),
     path("accounts/<int:user_id>/deactivate/", views.deactivate, name="deactivate"),
 ]

@@ -15,13 +15,22 @@ from django.views.decorators.http import require_POST
 from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role, User
 from alliance.accounts.services import deactivate_account
-from alliance.administration.access import get_account_for_admin, get_client_identity_for_admin
-from alliance.administration.forms import AssignForm, ClientForm, TherapistForm
+from alliance.administration.access import (
+    get_account_for_admin,
+    get_client_identity_for_admin,
+    get_therapist_for_admin,
+)
+from alliance.administration.forms import AssignForm, ClientForm, SupervisorsForm, TherapistForm
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
 from alliance.practice.models import CareEpisode, Client, TherapistProfile
-from alliance.practice.services import assign_client, create_client, create_therapist
+from alliance.practice.services import (
+    assign_client,
+    create_client,
+    create_therapist,
+    set_supervisors,
+)
 
 AUDIT_PAGE_SIZE = 50
 
@@ -172,3 +181,33 @@ def client_audit(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespo
     events = AuditEvent.objects.for_client(client.pk)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "administration/audit.html", {"client": client, "page": page})
+
+
+@role_required(Role.ADMIN)
+def supervisors(request: AuthenticatedHttpRequest, therapist_id: int) -> HttpResponse:
+    therapist = get_therapist_for_admin(request.user, therapist_id)
+    form = SupervisorsForm(
+        # Bound on any POST: unticking every box posts nothing, and that is a valid answer.
+        request.POST if request.method == "POST" else None,
+        practice_id=request.practice_id,
+        initial={"supervisors": list(therapist.supervisors.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_supervisors(
+                actor=Actor.from_request(request),
+                therapist=therapist,
+                supervisors=list(form.cleaned_data["supervisors"]),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Saved who supervises {therapist}.")
+            return redirect("administration:home")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "administration/form.html",
+        {"form": form, "title": f"Who supervises {therapist}"},
+        status=status,
+    )

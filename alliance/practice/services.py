@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
-from alliance.accounts.models import Role
+from alliance.accounts.models import Role, User
 from alliance.accounts.services import create_account
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
@@ -198,3 +198,24 @@ def end_episode(
         client=episode.client,
         detail={"reason": str(reason)},
     )
+
+
+@transaction.atomic
+def set_supervisors(
+    *, actor: Actor, therapist: TherapistProfile, supervisors: list[User]
+) -> TherapistProfile:
+    """Who supervises ``therapist``: supervisors of the same practice, replacing the old list."""
+    for supervisor in supervisors:
+        if supervisor.role != Role.SUPERVISOR or supervisor.practice_id != therapist.practice_id:
+            raise DomainError(f"{supervisor.display_name} is not a supervisor in this practice.")
+    before = sorted(therapist.supervisors.values_list("username", flat=True))
+    therapist.supervisors.set(supervisors)
+    after = sorted(supervisor.username for supervisor in supervisors)
+    record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target="supervisors",
+        obj=therapist,
+        detail={"from": before, "to": after},
+    )
+    return therapist

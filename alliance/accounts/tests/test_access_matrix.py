@@ -329,6 +329,16 @@ ACCESS: dict[str, list[Case]] = {
         Case("form", ok_for("alex eve")),
         Case("submit", ok_for("alex eve"), method="POST", data=new_account),
     ],
+    "administration:supervisors": [
+        Case("dana's form", ok_for("alex"), kwargs=lambda p: {"therapist_id": p.dana_profile.pk}),
+        Case(
+            "sam supervises olga too",
+            ok_for("alex"),
+            kwargs=lambda p: {"therapist_id": p.olga_profile.pk},
+            method="POST",
+            data=lambda p: {"supervisors": [p.sam.pk]},
+        ),
+    ],
     "administration:assign": [
         Case("chris form", ok_for("alex"), kwargs=chris),
         Case(
