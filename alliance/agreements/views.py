@@ -32,6 +32,7 @@ from alliance.agreements.services import (
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
+from alliance.lib.form_problems import form_problem
 from alliance.practice.access import get_episode_for_user, get_own_client_record
 
 
@@ -40,9 +41,7 @@ def _sections(version: AgreementVersion) -> list[tuple[str, str, str]]:
 
 
 def _problem(request: AuthenticatedHttpRequest, message: str, back: str) -> HttpResponse:
-    return render(
-        request, "agreements/problem.html", {"message": message, "back": back}, status=400
-    )
+    return form_problem(request, message, back)
 
 
 @require_POST

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from alliance.appointments.selectors import CaseloadRow, caseload_rows
+from alliance.measures.definitions import CHECKIN_ID, HEADLINE_OUTCOME_ID
 from alliance.measures.progress import (
-    CHECKIN_ID,
-    HEADLINE_OUTCOME_ID,
     Latest,
     episodes_with_recent_safety_answers,
     latest_scores,

@@ -24,9 +24,10 @@ from alliance.clinic.forms import AttendanceForm, PhaseChangeForm
 from alliance.clinic.supervision import supervision_overview
 from alliance.goals.selectors import episode_goal_boards
 from alliance.lib.errors import DomainError
+from alliance.lib.form_problems import client_page_problem
 from alliance.measures.models import MeasureResponse
-from alliance.measures.progress import alliance_chart, comments, outcome_charts, safety_answers
-from alliance.measures.selectors import EpisodeMeasures, due_forms
+from alliance.measures.progress import safety_answers
+from alliance.measures.selectors import due_forms, episode_measures
 from alliance.practice.access import (
     episodes_for_user,
     get_client_for_user,
@@ -74,16 +75,7 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
         )
     )
     responses = list(MeasureResponse.objects.filter(episode__in=[e.pk for e in episodes]))
-    measures = [
-        EpisodeMeasures(
-            episode=episode,
-            alliance=alliance_chart(f"alliance-{episode.pk}", mine),
-            outcomes=outcome_charts(f"outcome-{episode.pk}", mine),
-            comments=comments(mine),
-        )
-        for episode in episodes
-        for mine in [[r for r in responses if r.episode_id == episode.pk]]
-    ]
+    measures = episode_measures(episodes, responses)
     record(
         actor=Actor.from_request(request),
         action=AuditAction.READ,
@@ -127,7 +119,7 @@ def episode_phase(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRes
     episode = get_episode_for_user(request.user, episode_id, for_change=True)
     form = PhaseChangeForm(request.POST)
     if not form.is_valid():
-        return _form_problem(request, episode.client_id, form.errors.as_text())
+        return client_page_problem(request, episode.client_id, form.errors.as_text())
     try:
         change_phase(
             actor=Actor.from_request(request),
@@ -136,7 +128,7 @@ def episode_phase(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRes
             note=form.cleaned_data["note"],
         )
     except DomainError as error:
-        return _form_problem(request, episode.client_id, error.message)
+        return client_page_problem(request, episode.client_id, error.message)
     messages.success(request, f"Moved to the phase “{Phase(episode.phase).label}”.")
     return redirect("clinic:client", client_id=episode.client_id)
 
@@ -148,7 +140,7 @@ def appointment_attendance(request: AuthenticatedHttpRequest, appointment_id: in
     client_id = appointment.episode.client_id
     form = AttendanceForm(request.POST)
     if not form.is_valid():
-        return _form_problem(request, client_id, form.errors.as_text())
+        return client_page_problem(request, client_id, form.errors.as_text())
     late = form.cleaned_data["minutes_late"] or 0
     try:
         record_attendance(
@@ -158,7 +150,7 @@ def appointment_attendance(request: AuthenticatedHttpRequest, appointment_id: in
             actual_start=appointment.scheduled_start + timedelta(minutes=late),
         )
     except DomainError as error:
-        return _form_problem(request, client_id, error.message)
+        return client_page_problem(request, client_id, error.message)
     if request.htmx:
         return render(
             request,
@@ -172,16 +164,6 @@ def appointment_attendance(request: AuthenticatedHttpRequest, appointment_id: in
         )
     messages.success(request, "Attendance recorded.")
     return redirect("clinic:client", client_id=client_id)
-
-
-def _form_problem(request: AuthenticatedHttpRequest, client_id: int, message: str) -> HttpResponse:
-    """Show what was wrong on a page of its own, with the 400 status and a way back."""
-    return render(
-        request,
-        "clinic/form_problem.html",
-        {"message": message, "client_id": client_id},
-        status=400,
-    )
 
 
 @role_required(Role.SUPERVISOR)

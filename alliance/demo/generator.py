@@ -74,7 +74,7 @@ from alliance.demo.together import (
     create_session_records,
 )
 from alliance.goals.models import Goal, GoalRating, GoalStatus
-from alliance.measures.definitions import Respondent
+from alliance.measures.definitions import CHECKIN_ID, REVIEW_ID, SELF_RATING_ID, Respondent
 from alliance.measures.models import (
     FormRequest,
     FormRequestStatus,
@@ -85,7 +85,6 @@ from alliance.measures.models import (
 from alliance.measures.registry import get_instrument
 from alliance.measures.schedules import DEFAULT_OUTCOME_INSTRUMENTS
 from alliance.measures.scoring import clean_answers, score
-from alliance.measures.services import CHECKIN_ID, REVIEW_ID, SELF_RATING_ID
 from alliance.practice.models import (
     CareEpisode,
     Client,

@@ -26,6 +26,7 @@ from alliance.goals.forms import (
 from alliance.goals.models import Goal, GoalStatus
 from alliance.goals.selectors import attended_starts, goal_history, goal_lines
 from alliance.lib.errors import DomainError
+from alliance.lib.form_problems import form_problem
 from alliance.practice.models import CareEpisode
 
 
@@ -36,12 +37,7 @@ def _back_url(request: AuthenticatedHttpRequest, episode: CareEpisode) -> str:
 
 
 def _problem(request: AuthenticatedHttpRequest, episode: CareEpisode, message: str) -> HttpResponse:
-    return render(
-        request,
-        "goals/form_problem.html",
-        {"message": message, "back_url": _back_url(request, episode)},
-        status=400,
-    )
+    return form_problem(request, message, _back_url(request, episode))
 
 
 def _done(request: AuthenticatedHttpRequest, episode: CareEpisode, message: str) -> HttpResponse:

@@ -37,14 +37,16 @@ def get_form_request_for_user(user: User, request_id: int) -> FormRequest:
 
 
 def form_link_token(form_request: FormRequest) -> str:
-    return signing.dumps({"form": form_request.pk}, salt=LINK_SALT, compress=False)
+    # No timestamp in the token: expiry is the form's own ``expires_at``, and the same form
+    # always gets the same link (a timestamped token changed every second).
+    return signing.Signer(salt=LINK_SALT).sign_object({"form": form_request.pk})
 
 
 def get_form_request_for_link(token: str) -> FormRequest:
     """The client form a signed link names. Expiry is the form request's own ``expires_at``;
     single use is enforced when answers are stored."""
     try:
-        payload = signing.loads(token, salt=LINK_SALT)
+        payload = signing.Signer(salt=LINK_SALT).unsign_object(token)
     except signing.BadSignature:
         raise Http404("This link is not valid.") from None
     form_request = (

@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+# The instruments the product itself relies on (after every session, every few sessions, and
+# the headline outcome on the caseload). Every other instrument is content a practice chooses.
+CHECKIN_ID = "alliance-checkin"
+REVIEW_ID = "alliance-review"
+SELF_RATING_ID = "alliance-self-rating"
+HEADLINE_OUTCOME_ID = "phq9"
+
 
 class InstrumentKind(StrEnum):
     ALLIANCE_CHECKIN = "alliance_checkin"  # short client form after every session

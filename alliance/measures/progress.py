@@ -13,14 +13,16 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from alliance.measures.charts import BandSpec, Chart, Point, Series, line_chart
-from alliance.measures.definitions import Direction, Instrument, InstrumentKind
+from alliance.measures.definitions import (
+    CHECKIN_ID,
+    SELF_RATING_ID,
+    Direction,
+    Instrument,
+    InstrumentKind,
+)
 from alliance.measures.models import MeasureResponse
 from alliance.measures.registry import UnknownInstrument, get_instrument
 from alliance.measures.scoring import Change, reliable_change
-
-CHECKIN_ID = "alliance-checkin"
-SELF_RATING_ID = "alliance-self-rating"
-HEADLINE_OUTCOME_ID = "phq9"
 
 
 def _instrument(instrument_id: str) -> Instrument | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import F, Q
+
 from alliance.measures.models import MeasureSchedule
 from alliance.practice.models import CareEpisode
 
@@ -10,17 +12,15 @@ DEFAULT_OUTCOME_INSTRUMENTS = ["phq9", "gad7"]
 
 def schedule_for(episode: CareEpisode) -> MeasureSchedule:
     """The episode's own schedule if it has one, else the practice's, else the defaults."""
-    schedules = {
-        schedule.episode_id: schedule
-        for schedule in MeasureSchedule.objects.filter(practice_id=episode.practice_id).filter(
-            episode__isnull=True
+    schedule = (
+        MeasureSchedule.objects.filter(
+            Q(episode=episode) | Q(episode__isnull=True, practice_id=episode.practice_id)
         )
-        | MeasureSchedule.objects.filter(episode=episode)
-    }
-    if episode.pk in schedules:
-        return schedules[episode.pk]
-    if None in schedules:
-        return schedules[None]
+        .order_by(F("episode_id").asc(nulls_last=True))
+        .first()
+    )
+    if schedule is not None:
+        return schedule
     return MeasureSchedule(
         practice_id=episode.practice_id, outcome_instruments=list(DEFAULT_OUTCOME_INSTRUMENTS)
     )

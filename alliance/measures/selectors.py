@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from alliance.measures.charts import Chart
 from alliance.measures.definitions import Instrument
 from alliance.measures.models import FormRequest, MeasureResponse
+from alliance.measures.progress import alliance_chart, comments, outcome_charts
 from alliance.measures.registry import UnknownInstrument, get_instrument
 from alliance.practice.models import CareEpisode, CareEpisodeQuerySet
 
@@ -42,3 +43,21 @@ def due_forms(episodes: CareEpisodeQuerySet, respondent_role: str) -> list[DueFo
         except UnknownInstrument:
             continue  # an instrument file was removed; its old requests cannot be answered
     return forms
+
+
+def episode_measures(
+    episodes: list[CareEpisode], responses: list[MeasureResponse]
+) -> list[EpisodeMeasures]:
+    """Charts and comments per episode, from responses already fetched in one query."""
+    by_episode: dict[int, list[MeasureResponse]] = {episode.pk: [] for episode in episodes}
+    for response in responses:
+        by_episode.setdefault(response.episode_id, []).append(response)
+    return [
+        EpisodeMeasures(
+            episode=episode,
+            alliance=alliance_chart(f"alliance-{episode.pk}", by_episode[episode.pk]),
+            outcomes=outcome_charts(f"outcome-{episode.pk}", by_episode[episode.pk]),
+            comments=comments(by_episode[episode.pk]),
+        )
+        for episode in episodes
+    ]

@@ -13,7 +13,13 @@ from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
-from alliance.measures.definitions import Instrument, InstrumentKind, Respondent
+from alliance.measures.definitions import (
+    CHECKIN_ID,
+    REVIEW_ID,
+    SELF_RATING_ID,
+    Instrument,
+    Respondent,
+)
 from alliance.measures.models import (
     FormRequest,
     FormRequestStatus,
@@ -24,10 +30,6 @@ from alliance.measures.registry import get_instrument
 from alliance.measures.schedules import schedule_for
 from alliance.measures.scoring import clean_answers, score
 from alliance.practice.models import CareEpisode
-
-CHECKIN_ID = "alliance-checkin"
-REVIEW_ID = "alliance-review"
-SELF_RATING_ID = "alliance-self-rating"
 
 
 @dataclass(frozen=True)
@@ -242,9 +244,3 @@ def _email_client_links(requests: list[FormRequest]) -> None:
 
 def instrument_for_request(form_request: FormRequest) -> Instrument:
     return get_instrument(form_request.instrument_id)
-
-
-def is_client_form(instrument: Instrument) -> bool:
-    return (
-        instrument.respondent == Respondent.CLIENT and instrument.kind != InstrumentKind.SELF_RATING
-    )

@@ -16,6 +16,7 @@ from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.client_ip import client_ip
 from alliance.lib.errors import DomainError
+from alliance.lib.form_problems import client_page_problem
 from alliance.practice.access import get_episode_for_user, get_own_therapist_profile
 from alliance.scheduling.access import get_feed_by_token, get_feed_for_user
 from alliance.scheduling.forms import BookRecurringForm, CancelForm, RescheduleForm
@@ -30,22 +31,13 @@ from alliance.scheduling.services import (
 )
 
 
-def _problem(request: HttpRequest, client_id: int, message: str) -> HttpResponse:
-    return render(
-        request,
-        "clinic/form_problem.html",
-        {"message": message, "client_id": client_id},
-        status=400,
-    )
-
-
 @require_POST
 @role_required(Role.THERAPIST)
 def book_sessions(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_id, for_change=True)
     form = BookRecurringForm(request.POST)
     if not form.is_valid():
-        return _problem(request, episode.client_id, form.errors.as_text())
+        return client_page_problem(request, episode.client_id, form.errors.as_text())
     try:
         booking = book_recurring(
             actor=Actor.from_request(request),
@@ -54,7 +46,7 @@ def book_sessions(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRes
             count=form.cleaned_data["count"],
         )
     except DomainError as error:
-        return _problem(request, episode.client_id, error.message)
+        return client_page_problem(request, episode.client_id, error.message)
     messages.success(request, f"Booked {len(booking.booked)} sessions.")
     if booking.skipped:
         skipped = ", ".join(f"{start:%a %d %b %H:%M}" for start in booking.skipped)
@@ -69,7 +61,7 @@ def reschedule_appointment(request: AuthenticatedHttpRequest, appointment_id: in
     client_id = appointment.episode.client_id
     form = RescheduleForm(request.POST)
     if not form.is_valid():
-        return _problem(request, client_id, form.errors.as_text())
+        return client_page_problem(request, client_id, form.errors.as_text())
     try:
         reschedule(
             actor=Actor.from_request(request),
@@ -77,7 +69,7 @@ def reschedule_appointment(request: AuthenticatedHttpRequest, appointment_id: in
             new_start=form.cleaned_data["new_start"],
         )
     except DomainError as error:
-        return _problem(request, client_id, error.message)
+        return client_page_problem(request, client_id, error.message)
     moved_to = timezone.localtime(appointment.scheduled_start)
     messages.success(request, f"Session moved to {moved_to:%a %d %b %H:%M}.")
     return redirect("clinic:client", client_id=client_id)
@@ -90,13 +82,13 @@ def cancel_appointment(request: AuthenticatedHttpRequest, appointment_id: int) -
     client_id = appointment.episode.client_id
     form = CancelForm(request.POST)
     if not form.is_valid():
-        return _problem(request, client_id, form.errors.as_text())
+        return client_page_problem(request, client_id, form.errors.as_text())
     try:
         cancel(
             actor=Actor.from_request(request), appointment=appointment, by=form.cleaned_data["by"]
         )
     except DomainError as error:
-        return _problem(request, client_id, error.message)
+        return client_page_problem(request, client_id, error.message)
     messages.success(request, f"Session {appointment.get_status_display().lower()}.")
     return redirect("clinic:client", client_id=client_id)
 

@@ -31,6 +31,7 @@ from alliance.demo.planning import (
     plan_episodes,
     plan_measures,
 )
+from alliance.measures.definitions import CHECKIN_ID, REVIEW_ID, SELF_RATING_ID
 from alliance.measures.models import (
     FormRequest,
     FormRequestStatus,
@@ -40,7 +41,6 @@ from alliance.measures.models import (
 )
 from alliance.measures.registry import get_instrument
 from alliance.measures.scoring import clean_answers, score
-from alliance.measures.services import CHECKIN_ID, REVIEW_ID, SELF_RATING_ID
 from alliance.practice.models import CareEpisode
 
 SEED = 2026
