@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "alliance.measures",
     "alliance.agreements",
     "alliance.goals",
+    "alliance.signals",
     "alliance.interop",
     "alliance.clinic",
     "alliance.portal",

@@ -1,0 +1,281 @@
+"""Every rule of the signals engine, its parameters, their defaults and where the defaults come from.
+
+A practice may override any parameter or switch a rule off (``SignalSettings``); what is not
+overridden is the default here. ``docs/signals.md`` is the same list for people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from alliance.lib.errors import DomainError
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    default: float
+    minimum: float
+    maximum: float
+    help: str
+    integer: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str  # a FlagKind value
+    title: str
+    description: str
+    source: str
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "rupture.below_cutoff",
+        "rupture",
+        "Check-in falls below the cut-off",
+        "A check-in total below the instrument's cut-off after the client's previous one was at or "
+        "above it.",
+        "OpenFIT alert rule for the Session Rating Scale (score below the cut-off); the check-in's "
+        "own cut-off (32 of 40) is in its scoring file.",
+        (
+            Parameter(
+                "cutoff",
+                0,
+                0,
+                1000,
+                "Total below which a check-in is low; 0 means the instrument's own cut-off.",
+            ),
+        ),
+    ),
+    Rule(
+        "rupture.drop_from_previous",
+        "rupture",
+        "Drop from the previous check-in",
+        "A check-in at least this many points below the one before it.",
+        "OpenFIT flags a drop of 1 point on the 40-point SRS; on Alliance's own check-in, whose "
+        "session-to-session wobble is larger, the default is its reliable-change figure (5).",
+        (Parameter("points", 5, 1, 40, "Points lower than the previous check-in."),),
+    ),
+    Rule(
+        "rupture.drop_from_baseline",
+        "rupture",
+        "Drop below the client's own baseline",
+        "A check-in at least k standard deviations below the mean of the client's earlier "
+        "check-ins, once there are enough of them. Clients who always answer the same (often the "
+        "maximum) have no spread: a floor on the standard deviation keeps a one-point wobble from "
+        "counting.",
+        "Stiles et al. 2004 and Strauss et al. 2006 (a 'V-shaped' dip of the client's own alliance "
+        "score; 1 SD and 2 SD criteria are both used).",
+        (
+            Parameter("sd", 2.0, 0.5, 5, "Standard deviations below the baseline mean."),
+            Parameter(
+                "min_sessions", 3, 2, 20, "Earlier check-ins needed for a baseline.", integer=True
+            ),
+            Parameter("sd_floor", 1.5, 0, 10, "Smallest standard deviation used, in points."),
+        ),
+    ),
+    Rule(
+        "rupture.negative_text",
+        "rupture",
+        "Dissatisfied free text",
+        "The free-text answer of a check-in complains about the therapist or the therapy "
+        "(confrontation) or withdraws from it (withdrawal), by a phrase list written here.",
+        "Safran and Muran's rupture markers (confrontation, withdrawal); the phrase list is "
+        "Alliance's own, see docs/signals.md.",
+    ),
+    Rule(
+        "rupture.missed_after_low",
+        "rupture",
+        "Missed session right after a low check-in",
+        "A late cancellation or no-show at the next appointment after a check-in that was below "
+        "the cut-off or dropped from the previous one.",
+        "Withdrawal marker (Safran and Muran); product.md C7 (attendance as rupture evidence).",
+    ),
+    Rule(
+        "rupture.recovered",
+        "rupture",
+        "Recovered to baseline (suggests resolution)",
+        "After a rupture, a check-in back within this many points of the client's baseline "
+        "(the mean before the rupture) without a new rupture marker: the engine suggests the "
+        "rupture episode is resolved and the therapist confirms.",
+        "The 'V' shape of a repaired rupture: drop then recovery (Stiles et al. 2004; Strauss "
+        "et al. 2006).",
+        (Parameter("margin", 2.0, 0, 20, "Points below the baseline still counted as back."),),
+    ),
+    Rule(
+        "low_alliance.from_start",
+        "low_alliance",
+        "Weak alliance from the start",
+        "The first check-ins are all below the cut-off: not a rupture (nothing broke), a bond "
+        "that has not formed yet.",
+        "A weak early alliance predicts dropout (Sharf et al. 2010, d about .55).",
+        (Parameter("checkins", 2, 1, 10, "How many first check-ins.", integer=True),),
+    ),
+    Rule(
+        "not_on_track.reliable_deterioration",
+        "not_on_track",
+        "Reliable deterioration",
+        "An outcome score worse than the first one by at least the instrument's reliable-change "
+        "figure.",
+        "Jacobson and Truax 1991 (reliable change index); thresholds per instrument in its "
+        "scoring file (PHQ-9 6, GAD-7 4: NHS Talking Therapies).",
+    ),
+    Rule(
+        "not_on_track.no_reliable_improvement",
+        "not_on_track",
+        "No reliable improvement",
+        "After this many attended sessions, a client who started in the clinical range has not "
+        "improved reliably.",
+        "NHS Talking Therapies reliable improvement; the session count is a project default.",
+        (Parameter("after_sessions", 8, 2, 50, "Attended sessions.", integer=True),),
+    ),
+    Rule(
+        "not_on_track.below_expected",
+        "not_on_track",
+        "Worse than expected",
+        "An outcome score above the expected band for clients who started at the same severity, "
+        "at the same session. The band comes from the practice's own ended episodes once there "
+        "are enough, otherwise from the default curve.",
+        "Lambert's expected treatment response (Lambert et al. 2002; Finch et al. 2001); the "
+        "default curve is a project assumption, see docs/signals.md.",
+        (
+            Parameter(
+                "min_episodes",
+                30,
+                5,
+                1000,
+                "Ended episodes per starting band before the practice's own band is used.",
+                integer=True,
+            ),
+            Parameter(
+                "expected_share_improved",
+                0.35,
+                0,
+                1,
+                "Default curve: share of the starting score lost by the end of a course.",
+            ),
+            Parameter(
+                "half_life_sessions",
+                4,
+                1,
+                30,
+                "Default curve: sessions to reach half of that change.",
+            ),
+            Parameter(
+                "tolerance",
+                1.0,
+                0,
+                3,
+                "Band width above the expected score, in reliable-change units.",
+            ),
+        ),
+    ),
+    Rule(
+        "dropout.risk",
+        "dropout_risk",
+        "Dropout risk",
+        "Points added up from attendance (late cancellations, no-shows, time since the last "
+        "session against the agreed frequency), the alliance (level and trend), progress and an "
+        "early phase; flagged at or above the threshold. Each factor is shown in words.",
+        "Factors from Sharf et al. 2010 (weak alliance and dropout), Swift and Greenberg 2012 "
+        "(about 1 in 5 clients drop out; early sessions carry most of it); the points are "
+        "project defaults, see docs/signals.md.",
+        (
+            Parameter("threshold", 3.0, 0.5, 20, "Points at which the risk is flagged."),
+            Parameter("missed_points", 1.5, 0, 10, "Per late cancellation or no-show (recent)."),
+            Parameter(
+                "recent_appointments",
+                4,
+                2,
+                20,
+                "How many appointments count as recent.",
+                integer=True,
+            ),
+            Parameter(
+                "gap_points", 2.0, 0, 10, "Time since the last session twice the agreed gap."
+            ),
+            Parameter("low_alliance_points", 1.0, 0, 10, "Latest check-in below the cut-off."),
+            Parameter(
+                "falling_alliance_points", 1.0, 0, 10, "Check-ins falling over the last three."
+            ),
+            Parameter("no_progress_points", 0.5, 0, 10, "No reliable improvement yet."),
+            Parameter("early_phase_points", 0.5, 0, 10, "In the first sessions."),
+            Parameter(
+                "early_sessions", 4, 1, 20, "How many sessions count as early.", integer=True
+            ),
+            Parameter("missing_checkin_points", 1.0, 0, 10, "Stopped answering the check-in."),
+        ),
+    ),
+    Rule(
+        "crisis.safety_item",
+        "crisis",
+        "Safety item answered",
+        "A safety item (PHQ-9 item 9) answered at or above its threshold. Never cleared "
+        "automatically: a therapist acknowledges it with a note.",
+        "PHQ-9 item 9 (Kroenke et al. 2001); threshold in the instrument's scoring file (1).",
+    ),
+    Rule(
+        "crisis.language",
+        "crisis",
+        "Crisis language in free text",
+        "Any free text the client writes (check-in comment, session preparation) contains a "
+        "phrase about suicide or self-harm, by a phrase list written here. Never cleared "
+        "automatically.",
+        "Alliance's own phrase list (docs/signals.md); errs towards flagging.",
+    ),
+)
+
+RULES_BY_ID = {rule.id: rule for rule in RULES}
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The parameters in force for one practice: defaults with the practice's overrides."""
+
+    values: dict[str, dict[str, float]]
+    disabled: frozenset[str] = frozenset()
+
+    def enabled(self, rule_id: str) -> bool:
+        return rule_id not in self.disabled
+
+    def param(self, rule_id: str, name: str) -> float:
+        return self.values[rule_id][name]
+
+    def params(self, rule_id: str) -> dict[str, float]:
+        return dict(self.values[rule_id])
+
+
+def defaults() -> RuleSet:
+    return RuleSet({rule.id: {p.name: p.default for p in rule.parameters} for rule in RULES})
+
+
+def rule_set(overrides: dict[str, Any] | None, disabled: list[str] | None = None) -> RuleSet:
+    """Defaults with ``overrides`` applied; unknown rules or parameters are ignored, values checked."""
+    values = defaults().values
+    for rule_id, params in (overrides or {}).items():
+        rule = RULES_BY_ID.get(rule_id)
+        if rule is None or not isinstance(params, dict):
+            continue
+        for parameter in rule.parameters:
+            if parameter.name in params:
+                values[rule_id][parameter.name] = check_value(parameter, params[parameter.name])
+    return RuleSet(values, frozenset(r for r in (disabled or []) if r in RULES_BY_ID))
+
+
+def check_value(parameter: Parameter, value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise DomainError(f"{parameter.name} must be a number.", field=parameter.name) from None
+    if not parameter.minimum <= number <= parameter.maximum:
+        raise DomainError(
+            f"{parameter.name} must be between {parameter.minimum:g} and {parameter.maximum:g}.",
+            field=parameter.name,
+        )
+    if parameter.integer and number != int(number):
+        raise DomainError(f"{parameter.name} must be a whole number.", field=parameter.name)
+    return int(number) if parameter.integer else number

@@ -1,0 +1,160 @@
+"""Phrase lists for free text: crisis language and rupture markers, written for Alliance.
+
+Matching is on lower-cased text with punctuation turned into spaces and word boundaries at both
+ends, so "helpless" does not match "help". Crisis phrases err towards flagging: a false alarm
+costs a therapist a minute, a miss can cost far more. They are not a risk assessment.
+"""
+
+from __future__ import annotations
+
+import re
+
+CRISIS_PHRASES = (
+    "kill myself",
+    "killing myself",
+    "end my life",
+    "ending my life",
+    "end it all",
+    "take my own life",
+    "suicide",
+    "suicidal",
+    "want to die",
+    "wanna die",
+    "wish i was dead",
+    "wish i were dead",
+    "better off dead",
+    "better off without me",
+    "don t want to be alive",
+    "don t want to live",
+    "do not want to live",
+    "no reason to live",
+    "no point living",
+    "no point in living",
+    "not worth living",
+    "hurt myself",
+    "hurting myself",
+    "harm myself",
+    "harming myself",
+    "self harm",
+    "cut myself",
+    "cutting myself",
+    "overdose",
+    "can t go on",
+    "cannot go on",
+    "can t keep going",
+)
+
+# Complaints about the therapist or the therapy (Safran and Muran's confrontation markers).
+CONFRONTATION_PHRASES = (
+    "you don t listen",
+    "you didn t listen",
+    "you weren t listening",
+    "not listening",
+    "didn t listen",
+    "don t feel heard",
+    "didn t feel heard",
+    "not heard",
+    "you don t get it",
+    "you don t understand",
+    "didn t understand",
+    "doesn t understand",
+    "judged",
+    "judging me",
+    "judgmental",
+    "judgemental",
+    "lectured",
+    "lecturing",
+    "patronising",
+    "patronizing",
+    "condescending",
+    "dismissive",
+    "dismissed",
+    "brushed off",
+    "talked over me",
+    "interrupted me",
+    "kept interrupting",
+    "pushed me",
+    "pushy",
+    "too much advice",
+    "told me what to do",
+    "waste of time",
+    "wasting my time",
+    "pointless",
+    "not helping",
+    "not helpful",
+    "unhelpful",
+    "isn t working",
+    "not working",
+    "doesn t help",
+    "didn t help",
+    "frustrated with",
+    "frustrating",
+    "annoyed",
+    "angry with you",
+    "upset with you",
+    "rushed",
+    "not what i wanted",
+    "not what i need",
+    "wrong direction",
+    "off track",
+    "disappointed",
+    "don t trust",
+    "uncomfortable with you",
+)
+
+# Pulling away: minimal, evasive or deferential answers (withdrawal markers).
+WITHDRAWAL_PHRASES = (
+    "i don t know",
+    "dunno",
+    "whatever",
+    "doesn t matter",
+    "does not matter",
+    "no point",
+    "nothing to say",
+    "don t want to talk",
+    "didn t want to talk",
+    "rather not say",
+    "not sure why i m here",
+    "not sure why i come",
+    "thinking of stopping",
+    "might stop coming",
+    "taking a break",
+    "too busy",
+    "it s fine i guess",
+    "fine i guess",
+    "i guess",
+    "if you say so",
+    "you re the expert",
+)
+
+# Answers so short they say nothing; a withdrawal marker only together with a low score.
+MINIMAL_ANSWERS = frozenset({"ok", "okay", "fine", "no", "nothing", "n a", "na", "meh", "idk"})
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, apostrophes and punctuation as spaces, single spaces, padded for matching."""
+    folded = text.lower().replace("\u2019", "'")
+    return " " + _NON_WORD.sub(" ", folded).strip() + " "
+
+
+def _found(text: str, phrases: tuple[str, ...]) -> list[str]:
+    normal = normalise(text)
+    return [phrase for phrase in phrases if f" {phrase} " in normal]
+
+
+def crisis_phrases(text: str) -> list[str]:
+    return _found(text, CRISIS_PHRASES)
+
+
+def confrontation_phrases(text: str) -> list[str]:
+    return _found(text, CONFRONTATION_PHRASES)
+
+
+def withdrawal_phrases(text: str) -> list[str]:
+    return _found(text, WITHDRAWAL_PHRASES)
+
+
+def is_minimal(text: str) -> bool:
+    return normalise(text).strip() in MINIMAL_ANSWERS

@@ -1,0 +1,64 @@
+"""New evidence starts an evaluation: a stored answer, a changed appointment, a preparation.
+
+Ordinary evidence queues the background task once the transaction commits. Evidence of a crisis
+(a safety item answered, crisis words in free text) is evaluated at once, in the same transaction,
+so the client can be shown the crisis procedure on the spot; the therapist's email follows the
+commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from alliance.appointments.models import Appointment, SessionPreparation
+from alliance.measures.models import MeasureResponse
+from alliance.signals import phrases
+
+
+def queue_evaluation(episode_id: int) -> None:
+    from alliance.signals.tasks import evaluate_episode
+
+    transaction.on_commit(lambda: evaluate_episode.enqueue(episode_id))
+
+
+def evaluate_now(episode_id: int) -> None:
+    from alliance.signals.engine import evaluate_episodes
+    from alliance.signals.tasks import notify_crisis
+
+    outcome = evaluate_episodes([episode_id])
+    if outcome.new_crisis_flags:
+        ids = list(outcome.new_crisis_flags)
+        transaction.on_commit(lambda: notify_crisis(ids))
+
+
+@receiver(post_save, sender=MeasureResponse, dispatch_uid="signals-response")
+def response_stored(sender: Any, instance: MeasureResponse, created: bool, **kwargs: Any) -> None:
+    if not created or instance.respondent_role != "client":
+        return
+    if instance.safety_items or phrases.crisis_phrases(instance.comment or ""):
+        evaluate_now(instance.episode_id)
+    else:
+        queue_evaluation(instance.episode_id)
+
+
+@receiver(post_save, sender=SessionPreparation, dispatch_uid="signals-preparation")
+def preparation_saved(sender: Any, instance: SessionPreparation, **kwargs: Any) -> None:
+    episode_id = Appointment.objects.values_list("episode_id", flat=True).get(
+        pk=instance.appointment_id
+    )
+    if phrases.crisis_phrases(f"{instance.talk_about}\n{instance.since_last_time}"):
+        evaluate_now(episode_id)
+    else:
+        queue_evaluation(episode_id)
+
+
+@receiver(post_save, sender=Appointment, dispatch_uid="signals-appointment")
+def appointment_saved(sender: Any, instance: Appointment, created: bool, **kwargs: Any) -> None:
+    update_fields = kwargs.get("update_fields")
+    if created or (update_fields is not None and "status" not in update_fields):
+        return
+    queue_evaluation(instance.episode_id)
