@@ -34,6 +34,35 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule(
+        "rupture.own_level",
+        "rupture",
+        "Every score-based rupture rule: a fall from the client's own level",
+        "A check-in counts for the score-based rupture rules (cut-off, drop, baseline, decline) "
+        "only when it is also at least min_fall points below the client's own level: the mean "
+        "of their earlier check-ins outside any rupture, or the previous check-in when there is "
+        "no earlier one. A client who hovers at the cut-off, or returns from one unusually high "
+        "score, has not had a rupture.",
+        "The client's own baseline matters more than an absolute score (product.md, alert rules; "
+        "54% of clients give the top score every time).",
+        (
+            Parameter(
+                "min_fall",
+                4,
+                0,
+                40,
+                "Points below the client's own level.",
+            ),
+            Parameter(
+                "sd",
+                1.0,
+                0,
+                5,
+                "Once there is a baseline: also at least this many of the client's own standard "
+                "deviations below it (Stiles et al. 2004 use 1 SD).",
+            ),
+        ),
+    ),
+    Rule(
         "rupture.below_cutoff",
         "rupture",
         "Check-in falls below the cut-off",
@@ -76,6 +105,19 @@ RULES: tuple[Rule, ...] = (
                 "min_sessions", 3, 2, 20, "Earlier check-ins needed for a baseline.", integer=True
             ),
             Parameter("sd_floor", 1.5, 0, 10, "Smallest standard deviation used, in points."),
+        ),
+    ),
+    Rule(
+        "rupture.steady_decline",
+        "rupture",
+        "Steady decline",
+        "Each of the last few check-ins lower than the one before, falling this many points in "
+        "all: the slow slide of a client who is withdrawing rather than a sudden drop.",
+        "Withdrawal ruptures (Safran and Muran 2000) often show as a gradual disengagement; the "
+        "counts are project defaults.",
+        (
+            Parameter("checkins", 3, 3, 10, "Check-ins in a row, each lower.", integer=True),
+            Parameter("points", 4, 1, 40, "Points fallen from the first to the last of them."),
         ),
     ),
     Rule(
@@ -179,9 +221,12 @@ RULES: tuple[Rule, ...] = (
         "dropout_risk",
         "Dropout risk",
         "Points added up from attendance (late cancellations, no-shows, time since the last "
-        "session against the agreed frequency), the alliance (level and trend), progress and an "
-        "early phase; flagged at or above the threshold. Each factor is shown in words.",
-        "Factors from Sharf et al. 2010 (weak alliance and dropout), Swift and Greenberg 2012 "
+        "session against the agreed frequency), the alliance (below the cut-off, below the "
+        "client's own level, falling, a rupture not yet recovered, check-ins no longer "
+        "answered), progress and an early phase; flagged at or above the threshold. Each factor "
+        "is shown in words.",
+        "Factors from Sharf et al. 2010 (weak alliance and dropout), Safran, Muran and "
+        "Eubanks-Carter 2011 (unrepaired ruptures and dropout), Swift and Greenberg 2012 "
         "(about 1 in 5 clients drop out; early sessions carry most of it); the points are "
         "project defaults, see docs/signals.md.",
         (
@@ -201,6 +246,20 @@ RULES: tuple[Rule, ...] = (
             Parameter("low_alliance_points", 1.0, 0, 10, "Latest check-in below the cut-off."),
             Parameter(
                 "falling_alliance_points", 1.0, 0, 10, "Check-ins falling over the last three."
+            ),
+            Parameter(
+                "below_own_level_points",
+                1.0,
+                0,
+                10,
+                "Latest check-in below the client's own level (see rupture.own_level).",
+            ),
+            Parameter(
+                "unrecovered_rupture_points",
+                1.5,
+                0,
+                10,
+                "A rupture whose check-ins have not yet come back to the client's level.",
             ),
             Parameter("no_progress_points", 0.5, 0, 10, "No reliable improvement yet."),
             Parameter("early_phase_points", 0.5, 0, 10, "In the first sessions."),

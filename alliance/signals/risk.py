@@ -10,6 +10,7 @@ check-in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from alliance.signals.catalogue import RuleSet
@@ -41,7 +42,15 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def dropout_risk(evidence: EpisodeEvidence, rules: RuleSet) -> Risk:
+def dropout_risk(
+    evidence: EpisodeEvidence,
+    rules: RuleSet,
+    *,
+    own_level: float | None = None,
+    unrecovered_since: datetime | None = None,
+) -> Risk:
+    """``own_level``: the client's mean check-in outside ruptures; ``unrecovered_since``: when a
+    rupture began whose check-ins have not come back (both from the rupture scan)."""
     p = rules.params(RULE)
     cutoff = rules.param("rupture.below_cutoff", "cutoff") or evidence.checkin_cutoff
     factors: list[Factor] = []
@@ -88,6 +97,29 @@ def dropout_risk(evidence: EpisodeEvidence, rules: RuleSet) -> Risk:
                 "low_alliance",
                 p["low_alliance_points"],
                 f"latest check-in {scored[-1].total:g} is below the cut-off of {cutoff:g}",
+            )
+        )
+    min_fall = rules.param("rupture.own_level", "min_fall")
+    if (
+        scored
+        and own_level is not None
+        and own_level - (scored[-1].total or 0) >= min_fall
+        and p["below_own_level_points"]
+    ):
+        factors.append(
+            Factor(
+                "below_own_level",
+                p["below_own_level_points"],
+                f"latest check-in {scored[-1].total:g} is well below this client's usual "
+                f"{own_level:.0f}",
+            )
+        )
+    if unrecovered_since is not None and p["unrecovered_rupture_points"]:
+        factors.append(
+            Factor(
+                "unrecovered_rupture",
+                p["unrecovered_rupture_points"],
+                f"a rupture since {unrecovered_since:%d %b} has not recovered yet",
             )
         )
     if len(scored) >= 3 and p["falling_alliance_points"]:

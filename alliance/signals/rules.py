@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from statistics import fmean, pstdev
+from itertools import pairwise
+from statistics import fmean, stdev
 from typing import Any
 
 from alliance.signals import phrases
 from alliance.signals.catalogue import RuleSet
 from alliance.signals.evidence import CheckIn, EpisodeEvidence
-from alliance.signals.risk import dropout_risk
+from alliance.signals.risk import Risk, dropout_risk
 from alliance.signals.trajectory import ExpectedBands
 
 WARNING, URGENT = 2, 3
@@ -70,13 +71,13 @@ def _item(what: str, value: Any, at: datetime, ref: str) -> dict[str, Any]:
 
 
 def evaluate(evidence: EpisodeEvidence, rules: RuleSet, bands: ExpectedBands) -> Evaluation:
-    findings, ruptures = rupture_findings(evidence, rules)
+    findings, ruptures, own_level = rupture_scan(evidence, rules)
     findings += low_alliance_findings(evidence, rules)
     findings += not_on_track_findings(evidence, rules, bands)
     findings += crisis_findings(evidence, rules)
     evaluation = Evaluation(findings, ruptures)
     if evidence.is_open and rules.enabled("dropout.risk"):
-        risk = dropout_risk(evidence, rules)
+        risk = risk_now(evidence, rules, ruptures, own_level)
         evaluation.risk_points, evaluation.risk_level = risk.points, risk.level
         evaluation.risk_factors = [f.as_dict() for f in risk.factors]
         if risk.flagged:
@@ -115,17 +116,43 @@ def _text_subtype(comment: str) -> tuple[str, list[str]]:
     return "", []
 
 
+def risk_now(
+    evidence: EpisodeEvidence,
+    rules: RuleSet,
+    ruptures: list[RuptureCourse] | None = None,
+    own_level: float | None = None,
+) -> Risk:
+    """Dropout risk as the evidence stands, with the rupture scan's view of the alliance."""
+    if ruptures is None:
+        _, ruptures, own_level = rupture_scan(evidence, rules)
+    unrecovered = next((c.began_at for c in reversed(ruptures) if c.recovered_at is None), None)
+    return dropout_risk(evidence, rules, own_level=own_level, unrecovered_since=unrecovered)
+
+
 def rupture_findings(
     evidence: EpisodeEvidence, rules: RuleSet
 ) -> tuple[list[Finding], list[RuptureCourse]]:
+    findings, courses, _ = rupture_scan(evidence, rules)
+    return findings, courses
+
+
+def rupture_scan(
+    evidence: EpisodeEvidence, rules: RuleSet
+) -> tuple[list[Finding], list[RuptureCourse], float | None]:
     """Scan the check-ins in order: each rupture marker is a finding; consecutive markers with
-    no recovery between them form one course (one rupture episode)."""
+    no recovery between them form one course (one rupture episode). Also returns the client's
+    own level: the mean of their check-ins outside ruptures (None before the first)."""
     cutoff = _cutoff(evidence, rules)
     drop_points = rules.param("rupture.drop_from_previous", "points")
     k = rules.param("rupture.drop_from_baseline", "sd")
     min_sessions = int(rules.param("rupture.drop_from_baseline", "min_sessions"))
     sd_floor = rules.param("rupture.drop_from_baseline", "sd_floor")
     margin = rules.param("rupture.recovered", "margin")
+    min_fall = rules.param("rupture.own_level", "min_fall")
+    own_sd = rules.param("rupture.own_level", "sd")
+    decline_n = int(rules.param("rupture.steady_decline", "checkins"))
+    decline_points = rules.param("rupture.steady_decline", "points")
+    scored: list[CheckIn] = []
 
     findings: list[Finding] = []
     courses: list[RuptureCourse] = []
@@ -140,12 +167,19 @@ def rupture_findings(
         subtype, matched = _text_subtype(checkin.comment)
         low = False
         if total is not None:
+            reference = fmean(calm) if calm else previous.total if previous else None
+            needed = min_fall
+            if len(calm) >= min_sessions:
+                needed = max(min_fall, own_sd * max(stdev(calm), sd_floor))
+            fallen = reference is not None and reference - total >= needed
+            recent = [c.total for c in scored[-(decline_n - 1) :]] + [total] if decline_n else []
             if (
                 rules.enabled("rupture.below_cutoff")
                 and total < cutoff
                 and previous is not None
                 and previous.total is not None
                 and previous.total >= cutoff
+                and fallen
             ):
                 low = True
                 here.append(
@@ -155,7 +189,7 @@ def rupture_findings(
                         "rupture.below_cutoff",
                         f"Check-in {_fmt(total)} fell below the cut-off of {_fmt(cutoff)} "
                         f"(previous {_fmt(previous.total)})",
-                        {"cutoff": cutoff},
+                        {"cutoff": cutoff, "min_fall": min_fall},
                     )
                 )
             if (
@@ -163,6 +197,7 @@ def rupture_findings(
                 and previous is not None
                 and previous.total is not None
                 and previous.total - total >= drop_points
+                and fallen
             ):
                 low = True
                 here.append(
@@ -172,12 +207,12 @@ def rupture_findings(
                         "rupture.drop_from_previous",
                         f"Check-in dropped {_fmt(previous.total - total)} points from the previous "
                         f"one ({_fmt(previous.total)} → {_fmt(total)})",
-                        {"points": drop_points},
+                        {"points": drop_points, "min_fall": min_fall},
                     )
                 )
             if rules.enabled("rupture.drop_from_baseline") and len(calm) >= min_sessions:
-                mean, spread = fmean(calm), max(pstdev(calm), sd_floor)
-                if total <= mean - k * spread:
+                mean, spread = fmean(calm), max(stdev(calm), sd_floor)
+                if total <= mean - k * spread and fallen:
                     low = True
                     here.append(
                         _rupture(
@@ -187,11 +222,34 @@ def rupture_findings(
                             f"Check-in {_fmt(total)} is {_fmt((mean - total) / spread)} standard "
                             f"deviations below this client's own baseline of {_fmt(mean)} "
                             f"({len(calm)} earlier check-ins)",
-                            {"sd": k, "min_sessions": min_sessions, "sd_floor": sd_floor},
+                            {
+                                "sd": k,
+                                "min_sessions": min_sessions,
+                                "sd_floor": sd_floor,
+                                "min_fall": min_fall,
+                            },
                         )
                     )
-            if total < cutoff:
+            if (
+                rules.enabled("rupture.steady_decline")
+                and fallen
+                and len(recent) == decline_n
+                and all(a is not None and b is not None and a > b for a, b in pairwise(recent))
+                and (recent[0] or 0) - total >= decline_points
+                and not here
+            ):
                 low = True
+                here.append(
+                    _rupture(
+                        checkin,
+                        index,
+                        "rupture.steady_decline",
+                        f"Check-ins have fallen {decline_n} times in a row "
+                        f"({' → '.join(_fmt(v or 0) for v in recent)})",
+                        {"checkins": decline_n, "points": decline_points},
+                        subtype="withdrawal",
+                    )
+                )
         if rules.enabled("rupture.negative_text") and matched:
             words = ", ".join(f"“{m}”" for m in matched[:3])
             here.append(
@@ -230,6 +288,7 @@ def rupture_findings(
             calm.append(total)
         if total is not None:
             previous = checkin
+            scored.append(checkin)
 
     if rules.enabled("rupture.missed_after_low"):
         for index, checkin in low_checkins:
@@ -263,7 +322,8 @@ def rupture_findings(
             owner.finding_keys.append(finding.key)
             if not owner.subtype:
                 owner.subtype = "withdrawal"
-    return findings, courses
+    courses.sort(key=lambda c: c.began_at)
+    return findings, courses, (fmean(calm) if calm else None)
 
 
 def _course_covering(courses: list[RuptureCourse], moment: datetime) -> RuptureCourse | None:

@@ -1,0 +1,181 @@
+"""Compare the engine's findings on a simulated practice with what the simulator injected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from statistics import median
+
+from alliance.signals.catalogue import RuleSet
+from alliance.signals.rules import RuptureCourse, risk_now
+from alliance.signals.simulation import InjectedRupture, SimEpisode
+
+AFTER_SESSION = timedelta(days=1)  # a session's evidence is in a day later
+
+
+@dataclass
+class RuleFigures:
+    flags: int = 0
+    true: int = 0  # flags inside an injected rupture's window
+    lead_sessions: list[int] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.true / self.flags if self.flags else 0.0
+
+
+@dataclass
+class Figures:
+    ruptures_injected: int = 0  # sudden dips, repaired or not
+    drifts_injected: int = 0  # disengaging clients' slides
+    drifts_found: int = 0
+    ruptures_found: int = 0  # injected ruptures with a rupture episode opened in their window
+    rupture_episodes: int = 0  # rupture episodes the engine opened
+    rupture_episodes_true: int = 0
+    rupture_lead: list[int] = field(default_factory=list)
+    per_rule: dict[str, RuleFigures] = field(default_factory=dict)
+    dropout_auc: float = 0.0
+    dropout_lead: list[int] = field(default_factory=list)
+    dropouts: int = 0
+    dropouts_flagged: int = 0
+    completers_flagged_at_end: int = 0
+    completers: int = 0
+    crisis_injected: int = 0
+    crisis_found: int = 0
+    crisis_flags: int = 0
+
+    @property
+    def rupture_recall(self) -> float:
+        return self.ruptures_found / self.ruptures_injected if self.ruptures_injected else 0.0
+
+    @property
+    def rupture_precision(self) -> float:
+        return self.rupture_episodes_true / self.rupture_episodes if self.rupture_episodes else 0.0
+
+    @property
+    def crisis_recall(self) -> float:
+        return self.crisis_found / self.crisis_injected if self.crisis_injected else 1.0
+
+
+def _sessions_between(times: list[datetime], start: datetime, end: datetime) -> int:
+    return sum(1 for t in times if start < t <= end)
+
+
+def score_ruptures(
+    figures: Figures,
+    sim: SimEpisode,
+    courses: list[tuple[datetime, list[tuple[str, datetime]]]],
+) -> None:
+    """``courses``: (began_at, [(rule, observed_at), ...]) per rupture episode the engine opened.
+
+    Recall counts the injected ruptures (sudden dips, repaired or not). A rupture episode is true
+    when it began inside an injected rupture's window or inside a disengaging client's slide
+    (whose falling check-ins are an injected strain too); every other one is a false alarm.
+    """
+
+    def window(moment: datetime) -> InjectedRupture | None:
+        return next(
+            (r for r in sim.truth.ruptures if r.start - AFTER_SESSION <= moment <= r.end), None
+        )
+
+    dips = [r for r in sim.truth.ruptures if r.kind == "dip"]
+    figures.ruptures_injected += len(dips)
+    figures.drifts_injected += len(sim.truth.ruptures) - len(dips)
+    found: set[int] = set()
+    drift_found = False
+    for began_at, flags in courses:
+        figures.rupture_episodes += 1
+        hit = window(began_at)
+        if hit is not None:
+            figures.rupture_episodes_true += 1
+            if hit.kind == "drift":
+                drift_found = True
+            elif id(hit) not in found:
+                found.add(id(hit))
+                figures.rupture_lead.append(
+                    _sessions_between(sim.truth.attended_times, hit.start, began_at)
+                )
+        for rule, observed_at in flags:
+            per_rule = figures.per_rule.setdefault(rule, RuleFigures())
+            per_rule.flags += 1
+            flag_hit = window(observed_at)
+            if flag_hit is not None:
+                per_rule.true += 1
+                per_rule.lead_sessions.append(
+                    _sessions_between(sim.truth.attended_times, flag_hit.start, observed_at)
+                )
+    figures.ruptures_found += len(found)
+    figures.drifts_found += int(drift_found)
+
+
+def score_crisis(figures: Figures, sim: SimEpisode, flagged_refs: set[str]) -> None:
+    figures.crisis_injected += len(sim.truth.crisis_refs)
+    figures.crisis_found += len(sim.truth.crisis_refs & flagged_refs)
+    figures.crisis_flags += len(flagged_refs)
+
+
+def score_dropout(figures: Figures, sims: list[SimEpisode], rules: RuleSet) -> None:
+    """Replay each episode: the risk as it stood a day after each attended session."""
+    labelled: list[tuple[float, bool]] = []
+    for sim in sims:
+        times = sim.truth.attended_times
+        if not times:
+            continue
+        flagged: list[bool] = []
+        points = 0.0
+        for moment in times:
+            view = sim.evidence.until(moment + AFTER_SESSION)
+            view.is_open = True
+            risk = risk_now(view, rules)
+            flagged.append(risk.flagged)
+            points = risk.points
+        labelled.append((points, sim.truth.dropout))
+        if sim.truth.dropout:
+            figures.dropouts += 1
+            # Lead: sessions from the start of the last unbroken flagged stretch to the end.
+            lead = 0
+            for was_flagged in reversed(flagged):
+                if not was_flagged:
+                    break
+                lead += 1
+            if lead:
+                figures.dropouts_flagged += 1
+                figures.dropout_lead.append(lead - 1)
+            else:
+                figures.dropout_lead.append(-1)  # never flagged by the last session
+        else:
+            figures.completers += 1
+            figures.completers_flagged_at_end += int(flagged[-1])
+    figures.dropout_auc = auc(labelled)
+
+
+def auc(labelled: list[tuple[float, bool]]) -> float:
+    """Probability that a random dropout scores above a random completer (ties count half)."""
+    positives = [s for s, y in labelled if y]
+    negatives = [s for s, y in labelled if not y]
+    if not positives or not negatives:
+        return 0.0
+    ranked = sorted(labelled, key=lambda pair: pair[0])
+    # Mann-Whitney U with average ranks for ties.
+    ranks: dict[int, float] = {}
+    i = 0
+    while i < len(ranked):
+        j = i
+        while j + 1 < len(ranked) and ranked[j + 1][0] == ranked[i][0]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[k] = (i + j) / 2 + 1
+        i = j + 1
+    rank_sum = sum(ranks[k] for k, (_, y) in enumerate(ranked) if y)
+    n_pos, n_neg = len(positives), len(negatives)
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
+def median_or_zero(values: list[int]) -> float:
+    return float(median(values)) if values else 0.0
+
+
+def courses_as_rows(
+    courses: list[RuptureCourse], observed: dict[str, tuple[str, datetime]]
+) -> list[tuple[datetime, list[tuple[str, datetime]]]]:
+    return [(c.began_at, [observed[k] for k in c.finding_keys if k in observed]) for c in courses]
