@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "alliance.agreements",
     "alliance.goals",
     "alliance.signals",
+    "alliance.conversation",
     "alliance.interop",
     "alliance.clinic",
     "alliance.portal",
