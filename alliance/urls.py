@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz", account_views.healthz, name="healthz"),
     path("accounts/", include("alliance.accounts.urls")),
     path("clinic/", include("alliance.clinic.urls")),
+    path("clinic/conversation/", include("alliance.conversation.urls")),
+    path("clinic/", include("alliance.signals.urls")),
     path("portal/", include("alliance.portal.urls")),
     path("administration/", include("alliance.administration.urls")),
     path("", include("alliance.measures.urls")),

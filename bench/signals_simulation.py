@@ -63,8 +63,13 @@ def run(episodes: int, seed: int) -> None:
     from alliance.signals.engine import evaluate_practice
     from alliance.signals.models import Flag, FlagKind, RuptureEpisode
     from alliance.signals.simulation import simulate_practice
-    from alliance.signals.simulation_metrics import Figures, median_or_zero, score_crisis
-    from alliance.signals.simulation_metrics import score_dropout, score_ruptures
+    from alliance.signals.simulation_metrics import (
+        Figures,
+        median_or_zero,
+        score_crisis,
+        score_dropout,
+        score_ruptures,
+    )
     from alliance.signals.simulation_store import store_practice
 
     started = time.perf_counter()

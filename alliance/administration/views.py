@@ -1,4 +1,5 @@
-"""Pages for the practice admin: accounts, assignments and a client's audit trail.
+"""Pages for the practice admin: accounts, assignments, a client's audit trail and the
+practice's signal rules.
 
 Nothing here shows clinical content: an admin sees who is whose client, not what happens between them.
 """
@@ -10,7 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role, User
@@ -24,12 +26,21 @@ from alliance.administration.forms import AssignForm, ClientForm, SupervisorsFor
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
+from alliance.lib.form_problems import form_problem
 from alliance.practice.models import CareEpisode, Client, TherapistProfile
 from alliance.practice.services import (
     assign_client,
     create_client,
     create_therapist,
     set_supervisors,
+)
+from alliance.signals.catalogue import RULES
+from alliance.signals.settings_service import (
+    field_name,
+    request_practice_evaluation,
+    rule_rows,
+    save_signal_settings,
+    settings_for,
 )
 
 AUDIT_PAGE_SIZE = 50
@@ -211,3 +222,55 @@ def supervisors(request: AuthenticatedHttpRequest, therapist_id: int) -> HttpRes
         {"form": form, "title": f"Who supervises {therapist}"},
         status=status,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def signal_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every rule of the signals engine: on or off, and each parameter's value for this practice."""
+    if request.method == "POST":
+        values = {
+            rule.id: {p.name: request.POST.get(field_name(rule, p), "") for p in rule.parameters}
+            for rule in RULES
+        }
+        try:
+            save_signal_settings(
+                actor=Actor.from_request(request),
+                practice=request.user.practice,  # type: ignore[arg-type]
+                values=values,
+                enabled=request.POST.getlist("enabled"),
+            )
+        except DomainError as error:
+            return form_problem(
+                request,
+                error.message,
+                reverse("administration:signal-rules"),
+                back_label="Back to the signal rules",
+            )
+        messages.success(
+            request,
+            "Saved. New evidence is evaluated with these rules; re-evaluate the practice to "
+            "apply them to what is already recorded.",
+        )
+        return redirect("administration:signal-rules")
+    stored = settings_for(request.practice_id)
+    return render(
+        request,
+        "administration/signal_rules.html",
+        {"rows": rule_rows(stored), "stored": stored},
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def signal_evaluate(request: AuthenticatedHttpRequest) -> HttpResponse:
+    request_practice_evaluation(
+        actor=Actor.from_request(request),
+        practice=request.user.practice,  # type: ignore[arg-type]
+    )
+    messages.success(
+        request,
+        "Re-evaluation queued: every care episode of the practice is evaluated in the background "
+        "in the next few minutes. Nothing changes where nothing is new.",
+    )
+    return redirect("administration:signal-rules")

@@ -17,17 +17,17 @@ from alliance.agreements.access import (
     get_own_agreement,
     get_version_for_user,
 )
+from alliance.agreements.crisis import crisis_procedure
 from alliance.agreements.diff import SectionDiff, diff_versions
 from alliance.agreements.forms import AgreementForm
 from alliance.agreements.models import Agreement, AgreementVersion
-from alliance.agreements.sections import DEFAULT_SECTIONS, SECTION_KEYS, SECTION_TITLES
+from alliance.agreements.sections import SECTION_KEYS, SECTION_TITLES
 from alliance.agreements.services import (
     acknowledge,
     draft_agreement,
     mark_reviewed,
     review_due,
     save_version,
-    template_for,
 )
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
@@ -191,11 +191,7 @@ def acknowledge_version(request: AuthenticatedHttpRequest, version_id: int) -> H
 def crisis(request: AuthenticatedHttpRequest) -> HttpResponse:
     client = get_own_client_record(request.user)
     agreement = get_own_agreement(request.user)
-    version = agreement.versions.order_by("-number").first() if agreement else None
-    if version is not None:
-        text = version.sections.get("crisis", "")
-    else:
-        text = template_for(client.practice).sections.get("crisis", "")
+    procedure = crisis_procedure(agreement, client.practice)
     record(
         actor=Actor.from_request(request),
         action=AuditAction.READ,
@@ -206,5 +202,5 @@ def crisis(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "agreements/crisis.html",
-        {"text": text or DEFAULT_SECTIONS["crisis"], "agreed": version is not None},
+        {"text": procedure.text, "agreed": procedure.agreed},
     )

@@ -9,12 +9,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role
+from alliance.agreements.crisis import crisis_procedure_for_episode
 from alliance.appointments.models import Appointment, SessionRecord
 from alliance.appointments.session_access import (
     get_own_appointment_for_client,
@@ -36,7 +38,9 @@ from alliance.appointments.session_services import (
 )
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
+from alliance.conversation.selectors import session_panel
 from alliance.lib.errors import DomainError
+from alliance.signals.crisis import raised_crisis_for_preparation
 
 
 def _record_form(appointment: Appointment) -> SessionRecordForm:
@@ -70,6 +74,7 @@ def _render_session(
         "session_record": getattr(appointment, "session_record", None),
         "can_change": can_change,
         "problem": problem,
+        "conversation": session_panel(request.user, appointment),
     }
     if can_change:
         # Notes are decrypted for the episode's therapist only: the supervisor's page never
@@ -176,7 +181,7 @@ def prepare(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpRespo
         form = PreparationForm(request.POST)
         if form.is_valid():
             try:
-                submit_preparation(
+                preparation = submit_preparation(
                     actor=actor,
                     appointment=appointment,
                     talk_about=form.cleaned_data["talk_about"],
@@ -186,6 +191,24 @@ def prepare(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpRespo
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
+                if raised_crisis_for_preparation(preparation):
+                    # Crisis words: the practice's crisis procedure at once, not the usual thanks.
+                    record(
+                        actor=actor,
+                        action=AuditAction.READ,
+                        target="crisis procedure",
+                        obj=preparation,
+                        client_id=appointment.episode.client_id,
+                    )
+                    return render(
+                        request,
+                        "agreements/crisis_thanks.html",
+                        {
+                            "procedure": crisis_procedure_for_episode(appointment.episode),
+                            "therapist": appointment.episode.therapist,
+                            "back": reverse("portal:home"),
+                        },
+                    )
                 messages.success(
                     request, f"Thank you: {appointment.episode.therapist} will see this."
                 )

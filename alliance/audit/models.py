@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     READ = "read", "Read"
     CREATE = "create", "Created"
     CHANGE = "change", "Changed"
+    DELETE = "delete", "Deleted"
     SIGN_IN = "sign_in", "Signed in"
     SIGN_OUT = "sign_out", "Signed out"
 

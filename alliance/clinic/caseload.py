@@ -1,4 +1,5 @@
-"""A caseload line: attendance figures plus the latest alliance and outcome with their trend."""
+"""A caseload line: attendance figures plus the latest alliance and outcome with their trend, and
+what needs attention (alliance/signals/attention.py): lines that need it come first."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from alliance.measures.progress import (
     latest_scores,
 )
 from alliance.practice.models import CareEpisodeQuerySet
+from alliance.signals.attention import NOTHING, Attention, attention_for, by_attention
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class CaseloadLine:
     alliance: Latest | None
     outcome: Latest | None
     safety: bool = False  # a safety item answered above 0 in the last 30 days
+    attention: Attention = NOTHING
 
 
 def caseload_lines(episodes: CareEpisodeQuerySet) -> list[CaseloadLine]:
@@ -28,12 +31,15 @@ def caseload_lines(episodes: CareEpisodeQuerySet) -> list[CaseloadLine]:
     alliance = latest_scores(ids, CHECKIN_ID)
     outcome = latest_scores(ids, HEADLINE_OUTCOME_ID)
     safety = episodes_with_recent_safety_answers(ids)
-    return [
+    attention = attention_for(ids)
+    lines = [
         CaseloadLine(
             row,
             alliance.get(row.episode.pk),
             outcome.get(row.episode.pk),
             safety=row.episode.pk in safety,
+            attention=attention.get(row.episode.pk, NOTHING),
         )
         for row in rows
     ]
+    return by_attention(lines, attention, lambda line: line.row.episode.pk)

@@ -1,4 +1,6 @@
-"""The supervisor's view of their therapists: caseload size and attendance, in one query."""
+"""The supervisor's view of their therapists: caseload size and attendance, in one query; rupture
+figures per therapist and for the practice; and the clients who need attention first across all
+their therapists, in the same order as a therapist's own caseload (alliance/signals/attention.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,11 @@ from django.utils import timezone
 
 from alliance.accounts.models import User
 from alliance.appointments.models import COUNTED_FOR_ATTENDANCE, AppointmentStatus
-from alliance.practice.models import EpisodeStatus, TherapistProfile
+from alliance.practice.access import episodes_for_user
+from alliance.practice.models import CareEpisode, EpisodeStatus, TherapistProfile
 from alliance.scheduling.consistency import Consistency, consistency_by_therapist
+from alliance.signals.attention import Attention, attention_for, by_attention
+from alliance.signals.figures import PracticeFigures, RuptureFigures
 
 RECENT = timedelta(weeks=12)
 
@@ -24,13 +29,36 @@ class TherapistSummary:
     missed_recently: int
     attendance_rate: float | None
     consistency: Consistency = field(default_factory=Consistency)
+    ruptures: RuptureFigures = field(default_factory=RuptureFigures)
 
     @property
     def attendance_percent(self) -> int | None:
         return None if self.attendance_rate is None else round(self.attendance_rate * 100)
 
 
-def supervision_overview(supervisor: User, now: datetime | None = None) -> list[TherapistSummary]:
+@dataclass(frozen=True)
+class AttentionLine:
+    episode: CareEpisode
+    attention: Attention
+
+
+def needs_attention(supervisor: User) -> list[AttentionLine]:
+    """The open episodes of the supervisor's therapists that need attention, most urgent first
+    (four queries, whatever the number of therapists and clients)."""
+    episodes = list(
+        episodes_for_user(supervisor)
+        .open()
+        .select_related("client", "therapist__user")
+        .order_by("therapist__user__last_name", "client__last_name", "client__first_name", "id")
+    )
+    attention = attention_for([episode.pk for episode in episodes])
+    lines = [AttentionLine(e, attention[e.pk]) for e in episodes if e.pk in attention]
+    return by_attention(lines, attention, lambda line: line.episode.pk)
+
+
+def supervision_overview(
+    supervisor: User, now: datetime | None = None, ruptures: PracticeFigures | None = None
+) -> list[TherapistSummary]:
     now = now or timezone.now()
     since = now - RECENT
     if supervisor.practice_id is None:
@@ -79,6 +107,7 @@ def supervision_overview(supervisor: User, now: datetime | None = None) -> list[
                 else None
             ),
             consistency=consistency[therapist.pk],
+            ruptures=ruptures.of(therapist.pk) if ruptures is not None else RuptureFigures(),
         )
         for therapist in therapists
     ]

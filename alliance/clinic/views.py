@@ -21,7 +21,7 @@ from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.clinic.caseload import caseload_lines
 from alliance.clinic.forms import AttendanceForm, PhaseChangeForm
-from alliance.clinic.supervision import supervision_overview
+from alliance.clinic.supervision import needs_attention, supervision_overview
 from alliance.goals.selectors import episode_goal_boards
 from alliance.lib.errors import DomainError
 from alliance.lib.form_problems import client_page_problem
@@ -38,6 +38,10 @@ from alliance.practice.access import (
 from alliance.practice.models import Phase, PhaseChange
 from alliance.practice.services import change_phase
 from alliance.scheduling.consistency import episodes_consistency
+from alliance.signals.attention import CrisisLink
+from alliance.signals.figures import default_since, practice_figures, therapist_figures
+from alliance.signals.models import RuptureType
+from alliance.signals.selectors import episode_signals
 
 
 @role_required(Role.THERAPIST)
@@ -55,6 +59,14 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "therapist": therapist,
             "rows": rows,
+            "crisis_lines": [
+                CrisisLink(line.row.episode.client, line.row.episode.pk)
+                for line in rows
+                if line.attention.urgent
+            ],
+            "rupture_figures": therapist_figures(
+                therapist.practice_id, therapist.pk, since=default_since()
+            ),
             "show_ended": show_ended,
             "agreement_reviews_due": reviews_due([line.row.episode for line in rows]),
         },
@@ -68,13 +80,17 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
     episodes = list(
         episodes_for_user(request.user)
         .filter(client=client)
-        .select_related("therapist__user")
+        .select_related("therapist__user", "risk")
         .prefetch_related(
             Prefetch("phase_changes", queryset=PhaseChange.objects.select_related("changed_by")),
             Prefetch("appointments", queryset=Appointment.objects.order_by("-scheduled_start")),
         )
     )
-    responses = list(MeasureResponse.objects.filter(episode__in=[e.pk for e in episodes]))
+    responses = list(
+        MeasureResponse.objects.filter(episode__in=[e.pk for e in episodes]).select_related(
+            "feedback_reply"
+        )
+    )
     measures = episode_measures(episodes, responses)
     record(
         actor=Actor.from_request(request),
@@ -109,6 +125,8 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
             "consistency": episodes_consistency(episodes, now),
             "agreement_statuses": agreement_statuses(episodes, timezone.localdate()),
             "goal_boards": episode_goal_boards([episode.pk for episode in episodes]),
+            "signal_panels": episode_signals(episodes, responses, now),
+            "rupture_types": RuptureType.choices,
         },
     )
 
@@ -168,11 +186,26 @@ def appointment_attendance(request: AuthenticatedHttpRequest, appointment_id: in
 
 @role_required(Role.SUPERVISOR)
 def supervision(request: AuthenticatedHttpRequest) -> HttpResponse:
-    therapists = supervision_overview(request.user)
+    ruptures = practice_figures(request.practice_id, since=default_since())
+    therapists = supervision_overview(request.user, ruptures=ruptures)
+    attention = needs_attention(request.user)
     record(
         actor=Actor.from_request(request), action=AuditAction.READ, target="supervision overview"
     )
-    return render(request, "clinic/supervision.html", {"therapists": therapists})
+    return render(
+        request,
+        "clinic/supervision.html",
+        {
+            "therapists": therapists,
+            "attention_lines": attention,
+            "crisis_lines": [
+                CrisisLink(line.episode.client, line.episode.pk, line.episode.therapist)
+                for line in attention
+                if line.attention.urgent
+            ],
+            "practice_ruptures": ruptures.practice,
+        },
+    )
 
 
 @role_required(Role.SUPERVISOR)

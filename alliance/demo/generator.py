@@ -4,8 +4,9 @@
 (pure data drawn from one ``random.Random(seed)``, see ``planning``), then the rows: people,
 episodes, appointments, phase history, then the measures (intake outcome measures, and the
 check-ins, self-ratings, reviews and outcome measures due after each attended session), then the
-agreements, goals, session records and calendar feed (``together``). A later
-feature that adds data adds a step to ``DEMO_STEPS`` and the query for its rows to
+agreements, goals, session records and calendar feed (``together``), and last the signals
+engine's flags over all of it, with what the therapists did about some of them (``signals``).
+A later feature that adds data adds a step to ``DEMO_STEPS`` and the query for its rows to
 ``DEMO_ROWS_IN_DELETE_ORDER``, so that ``reset_demo_practice`` removes them again.
 
 The same seed and the same ``today`` give the same practice, row for row (database ids and
@@ -67,6 +68,7 @@ from alliance.demo.planning import (
     plan_measures,
     transition_sessions,
 )
+from alliance.demo.signals import create_signals
 from alliance.demo.together import (
     create_agreements,
     create_calendar_feed,
@@ -96,6 +98,16 @@ from alliance.practice.models import (
 )
 from alliance.practice.services import create_client, create_therapist
 from alliance.scheduling.models import CalendarFeed
+from alliance.signals.models import (
+    EpisodeRisk,
+    FeedbackReply,
+    Flag,
+    FlagKind,
+    RepairStep,
+    RuptureEpisode,
+    RuptureStatus,
+    SignalSettings,
+)
 
 DEMO_SLUG = "demo"
 DEMO_PRACTICE_NAME = "Harbour Lane Therapy (demo)"
@@ -138,6 +150,8 @@ class DemoSummary:
     private_notes: int = 0
     preparations: int = 0
     calendar_feed_url: str = ""
+    flags: dict[str, int] = field(default_factory=dict)  # by kind
+    ruptures: dict[str, int] = field(default_factory=dict)  # by status
 
 
 @dataclass
@@ -167,6 +181,8 @@ class DemoBuild:
     private_notes: int = 0
     preparations: int = 0
     calendar_feed_url: str = ""
+    flags: Counter[str] = field(default_factory=Counter)  # by kind
+    ruptures: Counter[str] = field(default_factory=Counter)  # by status
     highlights: list[str] = field(default_factory=list)  # "worth a look", from the later steps
 
     def session_start(self, day: date, hour: int) -> datetime:
@@ -359,6 +375,7 @@ DEMO_STEPS: tuple[DemoStep, ...] = (
     create_goals,
     create_session_records,
     create_calendar_feed,
+    create_signals,
     share_demo_password,
     record_demo_loaded,
 )
@@ -672,6 +689,8 @@ def _summarise(build: DemoBuild, seed: int) -> DemoSummary:
         private_notes=build.private_notes,
         preparations=build.preparations,
         calendar_feed_url=build.calendar_feed_url,
+        flags={kind.value: build.flags[kind.value] for kind in FlagKind},
+        ruptures={status.value: build.ruptures[status.value] for status in RuptureStatus},
     )
 
 
@@ -720,6 +739,14 @@ def _delete_demo_audit_rows(practice: Practice) -> int:
 # Rows go before what they point at: foreign keys protect their targets. A feature that adds data
 # to the demo adds the query for it here, before the rows it refers to.
 DEMO_ROWS_IN_DELETE_ORDER: tuple[Callable[[Practice], models.QuerySet[Any]], ...] = (
+    # Signals: flags point at their rupture episode, repair steps at theirs, replies at the
+    # response they answer; all of them at the episode, the client or an account.
+    lambda practice: Flag.objects.filter(practice=practice),
+    lambda practice: RepairStep.objects.filter(rupture__practice=practice),
+    lambda practice: RuptureEpisode.objects.filter(practice=practice),
+    lambda practice: FeedbackReply.objects.filter(practice=practice),
+    lambda practice: EpisodeRisk.objects.filter(practice=practice),
+    lambda practice: SignalSettings.objects.filter(practice=practice),
     lambda practice: Acknowledgement.objects.filter(version__agreement__episode__practice=practice),
     lambda practice: AgreementReview.objects.filter(agreement__episode__practice=practice),
     lambda practice: AgreementVersion.objects.filter(agreement__episode__practice=practice),

@@ -1,4 +1,5 @@
-"""Server-rendered SVG line charts: scores over time, with bands, a cut-off line and markers.
+"""Server-rendered SVG line charts: scores over time, with bands, a cut-off line and markers, and
+optionally an expected range drawn as a shaded area along the scores' own times.
 
 The geometry is computed here; ``measures/_chart.html`` draws it, with a table of the same
 numbers for screen readers and for anyone who prefers to read.
@@ -19,6 +20,7 @@ class Point:
     value: float
     note: str = ""  # shown on hover and listed under the chart
     marker: str = ""  # e.g. "reliable improvement"
+    css_class: str = ""  # added to the dot, e.g. "above-expected"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,23 @@ class BandSpec:
     high: float
     label: str
     css_class: str
+
+
+@dataclass(frozen=True)
+class ExpectedPoint:
+    """Where a score was expected to be at this moment, and the most it could be and still be on
+    track (the range is drawn from ``expected`` up to ``upper``)."""
+
+    at: datetime
+    expected: float
+    upper: float
+
+
+@dataclass(frozen=True)
+class ExpectedRange:
+    label: str  # names the range and where it comes from
+    points: tuple[ExpectedPoint, ...]
+    column: str = "Expected up to"  # the table fallback's column of ``upper``
 
 
 @dataclass(frozen=True)
@@ -86,6 +105,12 @@ class Chart:
     plot_top: int = PAD_TOP
     plot_bottom: int = HEIGHT - PAD_BOTTOM
     rows: tuple[tuple[datetime, tuple[str, ...]], ...] = field(default=())
+    # The expected range: a polygon from the expected line up to the upper edge, left to right
+    # along the top and back along the bottom (empty with fewer than two points to join).
+    expected_area: str = ""
+    expected_line: str = ""
+    expected_label: str = ""
+    extra_columns: tuple[str, ...] = ()  # table columns after the series'
 
     @property
     def plot_width(self) -> int:
@@ -126,8 +151,10 @@ def line_chart(
     cutoff: float | None = None,
     cutoff_label: str = "",
     y_step: float | None = None,
+    expected: ExpectedRange | None = None,
 ) -> Chart:
     times = [point.at for one in series for point in one.points]
+    times += [point.at for point in expected.points] if expected is not None else []
     start, end = (min(times), max(times)) if times else (None, None)
     left, right, top, bottom = PAD_LEFT, WIDTH - PAD_RIGHT, PAD_TOP, HEIGHT - PAD_BOTTOM
 
@@ -151,6 +178,13 @@ def line_chart(
         DrawnBand(y_of(band.high), y_of(band.low) - y_of(band.high), band.label, band.css_class)
         for band in bands or []
     )
+    expected_area = expected_line = ""
+    if expected is not None and len(expected.points) >= 2:
+        ordered = sorted(expected.points, key=lambda p: p.at)
+        upper_edge = [f"{x_of(p.at):.1f},{y_of(p.upper):.1f}" for p in ordered]
+        expected_edge = [f"{x_of(p.at):.1f},{y_of(p.expected):.1f}" for p in ordered]
+        expected_area = " ".join(upper_edge + expected_edge[::-1])
+        expected_line = " ".join(expected_edge)
     step = y_step or _tick_step(y_max - y_min)
     ticks, value = [], y_min
     while value <= y_max + 1e-9:
@@ -173,18 +207,28 @@ def line_chart(
         cutoff_label=cutoff_label,
         y_ticks=tuple(ticks),
         x_ticks=x_ticks,
-        rows=_table_rows(series),
+        rows=_table_rows(series, expected),
+        expected_area=expected_area,
+        expected_line=expected_line,
+        expected_label=expected.label if expected is not None else "",
+        extra_columns=(expected.column,) if expected is not None else (),
     )
 
 
-def _table_rows(series: list[Series]) -> tuple[tuple[datetime, tuple[str, ...]], ...]:
-    """One row per date with each series' value (or a dash), for the table fallback."""
+def _table_rows(
+    series: list[Series], expected: ExpectedRange | None = None
+) -> tuple[tuple[datetime, tuple[str, ...]], ...]:
+    """One row per date with each series' value (or a dash), then the expected range's upper
+    edge when there is one, for the table fallback."""
+    width = len(series) + (expected is not None)
     by_time: dict[datetime, list[str]] = {}
     for index, one in enumerate(series):
         for point in one.points:
-            cells = by_time.setdefault(point.at, ["—"] * len(series))
+            cells = by_time.setdefault(point.at, ["—"] * width)
             text = f"{point.value:g}"
             if point.marker:
                 text += f" ({point.marker})"
             cells[index] = text
+    for edge in expected.points if expected is not None else ():
+        by_time.setdefault(edge.at, ["—"] * width)[-1] = f"{round(edge.upper, 1):g}"
     return tuple((at, tuple(cells)) for at, cells in sorted(by_time.items()))

@@ -4,15 +4,24 @@ the client, and the latest figures with a trend for the caseload."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from alliance.measures.charts import BandSpec, Chart, Point, Series, line_chart
+from alliance.measures.charts import (
+    BandSpec,
+    Chart,
+    ExpectedPoint,
+    ExpectedRange,
+    Point,
+    Series,
+    line_chart,
+)
 from alliance.measures.definitions import (
     CHECKIN_ID,
     SELF_RATING_ID,
@@ -91,36 +100,96 @@ def _change_marker(instrument: Instrument, baseline: float, value: float) -> str
     return ""
 
 
-def outcome_charts(chart_prefix: str, responses: Sequence[MeasureResponse]) -> list[Chart]:
+class ExpectedBand(Protocol):
+    """Where a client who started at a given score is expected to be (``signals.trajectory.Band``)."""
+
+    @property
+    def expected(self) -> float: ...
+    @property
+    def upper(self) -> float: ...
+    @property
+    def source(self) -> str: ...
+
+
+# The expected band for (instrument id, first score, moment of a later score), or None.
+ExpectedLookup = Callable[[str, float, datetime], ExpectedBand | None]
+EXPECTED_LABEL = "Expected range for clients who started at this level"
+ABOVE_EXPECTED = "above the expected range"
+
+
+def outcome_charts(
+    chart_prefix: str,
+    responses: Sequence[MeasureResponse],
+    expected: ExpectedLookup | None = None,
+) -> list[Chart]:
+    """One chart per outcome instrument; with ``expected``, each score also gets the expected
+    range at its moment (drawn as a shaded area, listed in the table, marked when above it)."""
     charts = []
     for instrument_id, series in sorted(_by_instrument(responses).items()):
         instrument = _instrument(instrument_id)
         if instrument is None or instrument.kind != InstrumentKind.OUTCOME:
             continue
         baseline = series[0].total or 0
-        points = tuple(
-            Point(
-                r.submitted_at,
-                r.total or 0,
-                marker=_change_marker(instrument, baseline, r.total or 0) if i else "",
-            )
-            for i, r in enumerate(series)
-        )
+        points, expected_range = _outcome_points(instrument, series, expected)
+        summary = f"{len(points)} scores from {baseline:g} to {points[-1].value:g}"
+        if points[-1].css_class:
+            summary += f"; the latest is {ABOVE_EXPECTED} for clients who started at this level"
         cutoff = instrument.scoring.cutoff
         charts.append(
             line_chart(
                 chart_id=f"{chart_prefix}-{instrument_id}",
                 title=instrument.title,
-                summary=f"{len(points)} scores from {baseline:g} to {points[-1].value:g}",
+                summary=summary,
                 series=[Series(instrument.title, "outcome", points)],
                 y_min=instrument.scoring.score_min,
                 y_max=instrument.scoring.score_max,
                 bands=_bands(instrument),
                 cutoff=cutoff,
                 cutoff_label=f"clinical cut-off {cutoff:g}" if cutoff is not None else "",
+                expected=expected_range,
             )
         )
     return charts
+
+
+def _outcome_points(
+    instrument: Instrument, series: list[MeasureResponse], expected: ExpectedLookup | None
+) -> tuple[tuple[Point, ...], ExpectedRange | None]:
+    """The scores, marked for reliable change and for being above the expected range, and that
+    range at each score's moment (kept inside the scale), from the first score as the start."""
+    low, high = instrument.scoring.score_min, instrument.scoring.score_max
+    baseline = series[0].total or 0
+    points: list[Point] = []
+    ranges: list[ExpectedPoint] = []
+    sources: list[str] = []
+    for index, response in enumerate(series):
+        value = response.total or 0
+        markers = [_change_marker(instrument, baseline, value)] if index else []
+        band = expected(instrument.id, baseline, response.submitted_at) if expected else None
+        above = band is not None and value > band.upper
+        if band is not None:
+            ranges.append(
+                ExpectedPoint(
+                    response.submitted_at,
+                    max(low, min(high, band.expected)),
+                    max(low, min(high, band.upper)),
+                )
+            )
+            sources += [] if band.source in sources else [band.source]
+        if above:
+            markers.append(ABOVE_EXPECTED)
+        points.append(
+            Point(
+                response.submitted_at,
+                value,
+                marker="; ".join(marker for marker in markers if marker),
+                css_class="above-expected" if above else "",
+            )
+        )
+    if not ranges:
+        return tuple(points), None
+    label = f"{EXPECTED_LABEL} ({' and '.join(sources)})"
+    return tuple(points), ExpectedRange(label, tuple(ranges))
 
 
 def comments(responses: Sequence[MeasureResponse]) -> list[MeasureResponse]:

@@ -3,6 +3,8 @@ signed link from an email (no sign-in). All three share one template and one wri
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,14 +13,22 @@ from django.views.decorators.http import require_http_methods
 
 from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role
+from alliance.agreements.crisis import crisis_procedure_for_episode
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
 from alliance.measures.access import get_form_request_for_link, get_form_request_for_user
+from alliance.measures.definitions import Respondent
 from alliance.measures.forms import field_views, raw_answers
-from alliance.measures.models import FormRequest, FormRequestStatus, ResponseSource
+from alliance.measures.models import (
+    FormRequest,
+    FormRequestStatus,
+    MeasureResponse,
+    ResponseSource,
+)
 from alliance.measures.scoring import AnswerError
 from alliance.measures.services import instrument_for_request, submit_response
+from alliance.signals.crisis import raised_crisis_for_response
 
 
 @never_cache
@@ -74,10 +84,10 @@ def _answer(
         except DomainError:
             return render(request, "measures/closed.html", context, status=410)
         if not submission.created:
-            return render(request, "measures/thanks.html", {**context, "already": True})
+            return _thanks(request, form_request, actor, context)
         return redirect(request.get_full_path())
     if form_request.status == FormRequestStatus.COMPLETED:
-        return render(request, "measures/thanks.html", {**context, "already": True})
+        return _thanks(request, form_request, actor, context)
     if not form_request.is_open():
         return render(request, "measures/closed.html", context, status=410)
     record(
@@ -88,3 +98,34 @@ def _answer(
         client_id=form_request.client_id,
     )
     return render(request, "measures/answer.html", {**context, "fields": field_views(instrument)})
+
+
+def _thanks(
+    request: HttpRequest, form_request: FormRequest, actor: Actor, context: dict[str, Any]
+) -> HttpResponse:
+    """The thank-you page; when the client's answers raised a crisis flag (a safety item, crisis
+    words), the practice's crisis procedure instead, at once. It is the practice's procedure,
+    not clinical detail, so a link's holder sees it too."""
+    response = MeasureResponse.objects.filter(form_request=form_request).first()
+    if (
+        response is not None
+        and response.respondent_role == Respondent.CLIENT.value
+        and raised_crisis_for_response(response)
+    ):
+        record(
+            actor=actor,
+            action=AuditAction.READ,
+            target="crisis procedure",
+            obj=form_request,
+            client_id=form_request.client_id,
+        )
+        return render(
+            request,
+            "agreements/crisis_thanks.html",
+            {
+                "procedure": crisis_procedure_for_episode(form_request.episode),
+                "therapist": form_request.episode.therapist,
+                "back": context["back"],
+            },
+        )
+    return render(request, "measures/thanks.html", {**context, "already": True})

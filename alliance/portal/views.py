@@ -16,6 +16,7 @@ from alliance.measures.models import MeasureResponse
 from alliance.measures.progress import outcome_charts, plain_progress
 from alliance.measures.selectors import due_forms
 from alliance.practice.access import episodes_for_user, get_own_client_record
+from alliance.signals.feedback import closed_loop
 
 PAST_APPOINTMENTS_SHOWN = 12
 
@@ -33,7 +34,12 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     current_episode = episodes.open().select_related("therapist__user").first()
     forms = due_forms(episodes, "client")
     # Only the client's own answers: a therapist's self-rating is the therapist's.
-    own = list(MeasureResponse.objects.filter(episode__in=episodes, respondent_role="client"))
+    # Loaded with the practice's replies to their feedback (one join, no query more).
+    own = list(
+        MeasureResponse.objects.filter(
+            episode__in=episodes, client=client, respondent_role="client"
+        ).select_related("feedback_reply")
+    )
     record(
         actor=Actor.from_request(request),
         action=AuditAction.READ,
@@ -53,6 +59,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "forms": forms,
             "progress": plain_progress(own),
             "charts": outcome_charts("my", own),
+            "closed_loop": closed_loop(own),
             "goal_board": episode_goal_boards([current_episode.pk])[0] if current_episode else None,
         },
     )

@@ -68,6 +68,9 @@ class TherapistProfile(models.Model):
     supervisors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="supervisees", blank=True
     )
+    # "Let my supervisors see my conversation reports" (alliance/conversation): off until the
+    # therapist turns it on; supervisors then read them, never change or delete them.
+    share_conversation_reports = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.user.display_name

@@ -180,12 +180,25 @@ def change_phase(*, actor: Actor, episode: CareEpisode, to_phase: Phase, note: s
     )
 
 
+def _open_crisis_flags(episode: CareEpisode) -> bool:
+    from alliance.signals.models import Flag, FlagKind, FlagStatus
+
+    return Flag.objects.filter(
+        episode=episode, kind=FlagKind.CRISIS, status=FlagStatus.OPEN
+    ).exists()
+
+
 @transaction.atomic
 def end_episode(
     *, actor: Actor, episode: CareEpisode, reason: EndReason, ended_on: date | None = None
 ) -> None:
     if not episode.is_open:
         raise DomainError("This care episode has already ended.")
+    if reason != EndReason.TRANSFERRED and _open_crisis_flags(episode):
+        raise DomainError(
+            "This client has a crisis flag that has not been acknowledged. The therapist "
+            "acknowledges it with a note before the episode ends."
+        )
     episode.status = EpisodeStatus.ENDED
     episode.end_reason = reason
     episode.ended_on = ended_on or timezone.localdate()

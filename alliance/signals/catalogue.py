@@ -30,6 +30,9 @@ class Rule:
     description: str
     source: str
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    # Crisis rules are always on; "own level" and "recovered" are settings of the other rupture
+    # rules rather than rules that raise flags, so there is nothing to switch off.
+    switchable: bool = True
 
 
 RULES: tuple[Rule, ...] = (
@@ -61,6 +64,7 @@ RULES: tuple[Rule, ...] = (
                 "deviations below it (Stiles et al. 2004 use 1 SD).",
             ),
         ),
+        switchable=False,
     ),
     Rule(
         "rupture.below_cutoff",
@@ -104,7 +108,7 @@ RULES: tuple[Rule, ...] = (
             Parameter(
                 "min_sessions", 3, 2, 20, "Earlier check-ins needed for a baseline.", integer=True
             ),
-            Parameter("sd_floor", 1.5, 0, 10, "Smallest standard deviation used, in points."),
+            Parameter("sd_floor", 1.5, 0.5, 10, "Smallest standard deviation used, in points."),
         ),
     ),
     Rule(
@@ -147,6 +151,7 @@ RULES: tuple[Rule, ...] = (
         "The 'V' shape of a repaired rupture: drop then recovery (Stiles et al. 2004; Strauss "
         "et al. 2006).",
         (Parameter("margin", 2.0, 0, 20, "Points below the baseline still counted as back."),),
+        switchable=False,
     ),
     Rule(
         "low_alliance.from_start",
@@ -322,7 +327,14 @@ def rule_set(overrides: dict[str, Any] | None, disabled: list[str] | None = None
         for parameter in rule.parameters:
             if parameter.name in params:
                 values[rule_id][parameter.name] = check_value(parameter, params[parameter.name])
-    return RuleSet(values, frozenset(r for r in (disabled or []) if r in RULES_BY_ID))
+    # Crisis rules cannot be switched off: a practice may tune what it is told, not whether it
+    # hears that a client may be in danger.
+    switched_off = frozenset(
+        r
+        for r in (disabled or [])
+        if r in RULES_BY_ID and RULES_BY_ID[r].switchable and RULES_BY_ID[r].kind != "crisis"
+    )
+    return RuleSet(values, switched_off)
 
 
 def check_value(parameter: Parameter, value: Any) -> float:

@@ -8,6 +8,7 @@ clears its flag; crisis and rupture flags are never cleared here.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,6 +45,18 @@ from alliance.signals.rules import Evaluation, Finding, evaluate
 from alliance.signals.trajectory import ExpectedBands
 
 CHUNK = 400
+# What a cleared flag gets anew when its condition holds again.
+REOPENED_FIELDS = [
+    "status",
+    "severity",
+    "subtype",
+    "explanation",
+    "evidence",
+    "parameters",
+    "observed_at",
+    "raised_at",
+    "cleared_at",
+]
 DEFAULT_CHECKIN_CUTOFF = 32.0
 
 
@@ -163,7 +176,11 @@ def load_evidence(
 
 
 def expected_bands(practice_id: int, rules: RuleSet, scales: dict[str, Scale]) -> ExpectedBands:
-    """Expected bands from the practice's ended episodes (one query per practice)."""
+    """Expected bands from the practice's ended episodes (two queries per practice).
+
+    Each score is placed at the number of sessions attended when it was answered, as the rules
+    and the chart count them.
+    """
     ended = (
         MeasureResponse.objects.filter(
             practice_id=practice_id,
@@ -172,18 +189,26 @@ def expected_bands(practice_id: int, rules: RuleSet, scales: dict[str, Scale]) -
             total__isnull=False,
         )
         .order_by("episode_id", "instrument_id", "submitted_at")
-        .values_list("episode_id", "instrument_id", "total")
+        .values_list("episode_id", "instrument_id", "submitted_at", "total")
     )
-    series: dict[tuple[int, str], list[float]] = defaultdict(list)
-    for episode_id, instrument_id, total in ended:
+    attended: dict[int, list[datetime]] = defaultdict(list)
+    for episode_id, start in (
+        Appointment.objects.filter(
+            practice_id=practice_id, episode__status=EpisodeStatus.ENDED, status="attended"
+        )
+        .order_by("scheduled_start")
+        .values_list("episode_id", "scheduled_start")
+    ):
+        attended[episode_id].append(start)
+    series: dict[tuple[int, str], list[tuple[int, float]]] = defaultdict(list)
+    for episode_id, instrument_id, at, total in ended:
         if total is not None:
-            series[(episode_id, instrument_id)].append(total)
-    # Session numbers are approximated by the response's position: outcome forms follow the
-    # practice's schedule, so the n-th score stands for the n-th measured point.
+            session = bisect_right(attended.get(episode_id, []), at)
+            series[(episode_id, instrument_id)].append((session, total))
     rows = [
-        (instrument_id, values[0], list(enumerate(values)))
-        for (_, instrument_id), values in series.items()
-        if len(values) >= 2
+        (instrument_id, points[0][1], points)
+        for (_, instrument_id), points in series.items()
+        if len(points) >= 2
     ]
     return ExpectedBands.from_ended_episodes(rules, scales, rows)
 
@@ -254,6 +279,7 @@ def reconcile(
         (r.episode_id, r.key): r for r in RuptureEpisode.objects.filter(episode_id__in=list(by_id))
     }
     to_create: list[Flag] = []
+    to_reopen: list[Flag] = []
     to_clear: list[int] = []
     for episode_id, evaluation in results.items():
         episode = by_id[episode_id]
@@ -261,6 +287,11 @@ def reconcile(
         for finding in evaluation.findings:
             if (episode_id, finding.key) not in existing:
                 to_create.append(_new_flag(episode, finding, now))
+            elif existing[(episode_id, finding.key)][1] == FlagStatus.CLEARED:
+                # The condition holds again: its flag (one per key) is raised anew.
+                flag = _new_flag(episode, finding, now)
+                flag.pk = existing[(episode_id, finding.key)][0]
+                to_reopen.append(flag)
         for (owner, key), (pk, status, kind, _) in existing.items():
             if owner != episode_id or key in found or status != FlagStatus.OPEN:
                 continue
@@ -268,13 +299,15 @@ def reconcile(
                 continue  # events stay until a therapist deals with them
             to_clear.append(pk)
     created = Flag.objects.bulk_create(to_create)
-    out.flags_raised = len(created)
+    Flag.objects.bulk_update(to_reopen, REOPENED_FIELDS)
+    out.flags_raised = len(created) + len(to_reopen)
     out.new_crisis_flags = [f.pk for f in created if f.kind == FlagKind.CRISIS and f.pk]
     if to_clear:
         out.flags_cleared = Flag.objects.filter(pk__in=to_clear).update(
             status=FlagStatus.CLEARED, cleared_at=now
         )
-    # Rupture episodes: one per course; its flags point at it.
+    # Rupture episodes: one per course; its flags point at it. Written in bulk, so that the
+    # number of queries does not grow with the number of episodes.
     flag_ids = {
         (episode_id, key): pk
         for pk, episode_id, key, rupture_id in Flag.objects.filter(
@@ -282,12 +315,59 @@ def reconcile(
         ).values_list("pk", "episode_id", "key", "rupture_id")
         if rupture_id is None
     }
+    opened: list[RuptureEpisode] = []
+    changed: dict[int, RuptureEpisode] = {}
+    links: list[tuple[RuptureEpisode, list[int]]] = []
     for episode_id, evaluation in results.items():
         episode = by_id[episode_id]
         for course in evaluation.ruptures:
-            rupture = _rupture_for(episode, course, ruptures, flag_ids, out)
+            unlinked = [
+                flag_ids[(episode_id, k)]
+                for k in course.finding_keys
+                if (episode_id, k) in flag_ids
+            ]
+            rupture = ruptures.get((episode_id, course.key))
             if rupture is None:
-                continue
+                if not unlinked:
+                    continue  # its flags belong to a rupture episode opened under another key
+                rupture = RuptureEpisode(
+                    practice_id=episode.practice_id,
+                    episode_id=episode_id,
+                    key=course.key,
+                    rupture_type=course.subtype,
+                    description="Opened by the signals engine.",
+                    began_at=course.began_at,
+                    baseline=course.baseline,
+                )
+                ruptures[(episode_id, course.key)] = rupture
+                opened.append(rupture)
+            elif rupture.is_closed and unlinked:
+                # New markers after the therapist closed this rupture: a new rupture episode,
+                # keyed by the first of them, so the therapist sees it.
+                first = next(k for k in course.finding_keys if (episode_id, k) in flag_ids)
+                known = ruptures.get((episode_id, first))
+                if known is None:
+                    finding = next(f for f in evaluation.findings if f.key == first)
+                    known = RuptureEpisode(
+                        practice_id=episode.practice_id,
+                        episode_id=episode_id,
+                        key=first,
+                        rupture_type=finding.subtype or course.subtype,
+                        description=(
+                            "Opened by the signals engine: new rupture markers after the "
+                            "earlier rupture was closed."
+                        ),
+                        began_at=finding.observed_at,
+                        baseline=course.baseline,
+                    )
+                    ruptures[(episode_id, first)] = known
+                    opened.append(known)
+                rupture = known
+            elif (
+                course.subtype and rupture.rupture_type != course.subtype and not rupture.is_closed
+            ):
+                rupture.rupture_type = course.subtype
+                changed[rupture.pk] = rupture
             if (
                 course.recovered_at
                 and rupture.recovery_suggested_at is None
@@ -302,54 +382,36 @@ def reconcile(
                         "ref": course.recovery_ref,
                     }
                 ]
-                rupture.save(update_fields=["recovery_suggested_at", "recovery_evidence"])
+                if rupture.pk is not None:
+                    changed[rupture.pk] = rupture
                 out.recoveries_suggested += 1
+            if unlinked:
+                links.append((rupture, unlinked))
+    out.ruptures_opened = len(RuptureEpisode.objects.bulk_create(opened))
+    RuptureEpisode.objects.bulk_update(
+        list(changed.values()), ["rupture_type", "recovery_suggested_at", "recovery_evidence"]
+    )
+    Flag.objects.bulk_update(
+        [
+            Flag(
+                pk=pk,
+                rupture_id=rupture.pk,
+                status=FlagStatus.ACKNOWLEDGED if rupture.acknowledged_at else FlagStatus.OPEN,
+            )
+            for rupture, pks in links
+            for pk in pks
+        ],
+        ["rupture", "status"],
+    )
     out.risks_changed = _store_risks(by_id, results, now)
     return out
-
-
-def _rupture_for(
-    episode: CareEpisode,
-    course: object,
-    ruptures: dict[tuple[int, str], RuptureEpisode],
-    flag_ids: dict[tuple[int, str], int],
-    out: Outcome,
-) -> RuptureEpisode | None:
-    from alliance.signals.rules import RuptureCourse
-
-    assert isinstance(course, RuptureCourse)
-    rupture = ruptures.get((episode.pk, course.key))
-    unlinked = [
-        flag_ids[(episode.pk, k)] for k in course.finding_keys if (episode.pk, k) in flag_ids
-    ]
-    if rupture is None:
-        if not unlinked:
-            return None  # its flags belong to a rupture episode opened earlier under another key
-        rupture = RuptureEpisode.objects.create(
-            practice_id=episode.practice_id,
-            episode_id=episode.pk,
-            key=course.key,
-            rupture_type=course.subtype,
-            description="Opened by the signals engine.",
-            began_at=course.began_at,
-            baseline=course.baseline,
-        )
-        ruptures[(episode.pk, course.key)] = rupture
-        out.ruptures_opened += 1
-    elif course.subtype and rupture.rupture_type != course.subtype and not rupture.is_closed:
-        rupture.rupture_type = course.subtype
-        rupture.save(update_fields=["rupture_type"])
-    if unlinked:
-        status = FlagStatus.ACKNOWLEDGED if rupture.acknowledged_at else FlagStatus.OPEN
-        Flag.objects.filter(pk__in=unlinked).update(rupture=rupture, status=status)
-    return rupture
 
 
 def _store_risks(
     by_id: dict[int, CareEpisode], results: dict[int, Evaluation], now: datetime
 ) -> int:
     current = {r.episode_id: r for r in EpisodeRisk.objects.filter(episode_id__in=list(by_id))}
-    changed = 0
+    updated: list[EpisodeRisk] = []
     to_create = []
     for episode_id, evaluation in results.items():
         episode = by_id[episode_id]
@@ -379,7 +441,7 @@ def _store_risks(
                 evaluation.risk_factors,
             )
             risk.computed_at = now
-            risk.save(update_fields=["score", "level", "factors", "computed_at"])
-            changed += 1
+            updated.append(risk)
     EpisodeRisk.objects.bulk_create(to_create)
-    return changed + len(to_create)
+    EpisodeRisk.objects.bulk_update(updated, ["score", "level", "factors", "computed_at"])
+    return len(updated) + len(to_create)

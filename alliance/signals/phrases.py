@@ -28,6 +28,9 @@ CRISIS_PHRASES = (
     "don t want to live",
     "do not want to live",
     "no reason to live",
+    "don t want to be here anymore",
+    "don t want to be here any more",
+    "don t want to wake up",
     "no point living",
     "no point in living",
     "not worth living",
@@ -36,9 +39,15 @@ CRISIS_PHRASES = (
     "harm myself",
     "harming myself",
     "self harm",
+    "self harming",
+    "self harmed",
     "cut myself",
     "cutting myself",
     "overdose",
+    "overdosed",
+    "overdosing",
+    "want to be dead",
+    "take my life",
     "can t go on",
     "cannot go on",
     "can t keep going",
@@ -135,12 +144,17 @@ WITHDRAWAL_PHRASES = (
 MINIMAL_ANSWERS = frozenset({"ok", "okay", "fine", "no", "nothing", "n a", "na", "meh", "idk"})
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Contractions typed without the apostrophe ("dont", "cant", "im"), spelled as with one.
+_BARE_CONTRACTION = re.compile(r"\b(don|can|won|didn|doesn|isn|wasn|aren|couldn|wouldn)t\b")
+_BARE_IM = re.compile(r"\bim\b")
 
 
 def normalise(text: str) -> str:
     """Lower case, apostrophes and punctuation as spaces, single spaces, padded for matching."""
     folded = text.lower().replace("\u2019", "'")
-    return " " + _NON_WORD.sub(" ", folded).strip() + " "
+    spaced = _NON_WORD.sub(" ", folded).strip()
+    spaced = _BARE_IM.sub("i m", _BARE_CONTRACTION.sub(r"\1 t", spaced))
+    return " " + spaced + " "
 
 
 def _found(text: str, phrases: tuple[str, ...]) -> list[str]:
@@ -162,3 +176,11 @@ def withdrawal_phrases(text: str) -> list[str]:
 
 def is_minimal(text: str) -> bool:
     return normalise(text).strip() in MINIMAL_ANSWERS
+
+
+_CONTRACTION = re.compile(r"\b(\w+) (t|s|m|re|ve|ll|d)\b")
+
+
+def display(phrase: str) -> str:
+    """A matched phrase as people write it: "didn t feel heard" → "didn't feel heard"."""
+    return _CONTRACTION.sub(r"\1'\2", phrase)

@@ -8,6 +8,7 @@ commit.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +19,8 @@ from alliance.appointments.models import Appointment, SessionPreparation
 from alliance.measures.models import MeasureResponse
 from alliance.signals import phrases
 
+logger = logging.getLogger(__name__)
+
 
 def queue_evaluation(episode_id: int) -> None:
     from alliance.signals.tasks import evaluate_episode
@@ -26,10 +29,19 @@ def queue_evaluation(episode_id: int) -> None:
 
 
 def evaluate_now(episode_id: int) -> None:
+    """Evaluate at once, inside the caller's transaction. A fault in the engine must never cost
+    the client their answer: it is logged, the savepoint rolled back and the background task
+    queued to try again."""
     from alliance.signals.engine import evaluate_episodes
     from alliance.signals.tasks import notify_crisis
 
-    outcome = evaluate_episodes([episode_id])
+    try:
+        with transaction.atomic():
+            outcome = evaluate_episodes([episode_id])
+    except Exception:
+        logger.exception("Immediate evaluation of episode %s failed; queued instead", episode_id)
+        queue_evaluation(episode_id)
+        return
     if outcome.new_crisis_flags:
         ids = list(outcome.new_crisis_flags)
         transaction.on_commit(lambda: notify_crisis(ids))

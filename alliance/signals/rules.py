@@ -251,7 +251,7 @@ def rupture_scan(
                     )
                 )
         if rules.enabled("rupture.negative_text") and matched:
-            words = ", ".join(f"“{m}”" for m in matched[:3])
+            words = ", ".join(f"“{phrases.display(m)}”" for m in matched[:3])
             here.append(
                 _rupture(
                     checkin,
@@ -275,6 +275,7 @@ def rupture_scan(
                 course = RuptureCourse(here[0].key, checkin.at, baseline)
                 courses.append(course)
             course.finding_keys.extend(f.key for f in here)
+            subtype = subtype or next((f.subtype for f in here if f.subtype), "")  # a decline
             if (subtype and not course.subtype) or subtype == "confrontation":
                 course.subtype = subtype
         elif course is not None and total is not None:
@@ -291,10 +292,12 @@ def rupture_scan(
             scored.append(checkin)
 
     if rules.enabled("rupture.missed_after_low"):
+        missed: set[str] = set()  # one flag per missed appointment, however many low check-ins
         for index, checkin in low_checkins:
             visit = next((v for v in evidence.visits if v.start > checkin.at), None)
-            if visit is None or visit.status not in MISSED:
+            if visit is None or visit.status not in MISSED or visit.ref in missed:
                 continue
+            missed.add(visit.ref)
             finding = Finding(
                 kind="rupture",
                 rule="rupture.missed_after_low",

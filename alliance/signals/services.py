@@ -6,6 +6,8 @@ Every function is atomic and writes its audit row; a request the rules do not al
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +29,8 @@ from alliance.signals.models import (
 )
 
 MAX_TEXT = 4000
+# Two identical submissions this close together are one submission sent twice.
+DOUBLE_SUBMIT_WINDOW = timedelta(seconds=30)
 
 
 def _text(value: str, *, field: str, what: str, required: bool = True) -> str:
@@ -46,6 +50,8 @@ def acknowledge_flag(*, actor: Actor, flag: Flag, note: str = "") -> Flag:
     cleaned = _text(note, field="note", what="what you did (a note is needed)", required=required)
     if flag.status == FlagStatus.ACKNOWLEDGED:
         return flag
+    if flag.status == FlagStatus.CLEARED:
+        raise DomainError("This flag has cleared: what raised it no longer holds.")
     flag.status = FlagStatus.ACKNOWLEDGED
     flag.acknowledged_at = timezone.now()
     flag.acknowledged_by = actor.user
@@ -79,12 +85,26 @@ def open_rupture(
             "Choose withdrawal, confrontation or not yet clear.", field="rupture_type"
         )
     now = timezone.now()
+    described = _text(description, field="description", what="what you noticed")
+    if actor.user is not None:
+        # The same form sent twice (a double click, a retried request) opens one rupture: the
+        # lock on the episode makes the second request wait for the first and find its rupture.
+        CareEpisode.objects.select_for_update().filter(pk=episode.pk).first()
+        same = RuptureEpisode.objects.filter(
+            episode=episode,
+            opened_by=actor.user,
+            rupture_type=rupture_type,
+            description=described,
+            opened_at__gte=now - DOUBLE_SUBMIT_WINDOW,
+        ).first()
+        if same is not None:
+            return same
     rupture = RuptureEpisode.objects.create(
         practice_id=episode.practice_id,
         episode=episode,
         key=f"manual:{now.isoformat()}",
         rupture_type=rupture_type,
-        description=_text(description, field="description", what="what you noticed"),
+        description=described,
         began_at=now,
         opened_at=now,
         opened_by=actor.user,
@@ -143,6 +163,17 @@ def record_repair(
     said = _text(what_was_said, field="what_was_said", what="what was said")
     if actor.user is None:
         raise DomainError("A repair is recorded by the therapist.")
+    # The same step sent twice (a double click, a retried request) is stored once: the lock on
+    # the rupture above makes the second request wait for the first and then find its step.
+    recent = RepairStep.objects.filter(
+        rupture=rupture,
+        recorded_by=actor.user,
+        what_was_said=said,
+        recorded_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+    )
+    same = next((step for step in recent if step.strategies == chosen), None)
+    if same is not None:
+        return same
     _acknowledge(actor, rupture)
     step = RepairStep.objects.create(
         rupture=rupture, strategies=chosen, what_was_said=said, recorded_by=actor.user

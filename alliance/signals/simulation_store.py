@@ -7,7 +7,7 @@ practice of the simulated size, then read back what it raised.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
@@ -111,7 +111,7 @@ def store_practice(sims: list[SimEpisode], slug: str = "simulated") -> StoredPra
 
 
 def _response(
-    episode: CareEpisode, instrument_id: str, at: object, total: float | None, comment: str
+    episode: CareEpisode, instrument_id: str, at: datetime, total: float | None, comment: str
 ) -> MeasureResponse:
     return MeasureResponse(
         practice_id=episode.practice_id,

@@ -22,6 +22,26 @@ def evaluate_episode(episode_id: int) -> int:
     return outcome.flags_raised
 
 
+@task
+def evaluate_practice_task(practice_id: int) -> dict[str, int]:
+    """Run every rule on every care episode of one practice (the admin's "re-evaluate" button,
+    e.g. after changing the rules); returns what changed. A rerun with nothing new changes nothing."""
+    from alliance.signals.engine import evaluate_practice
+
+    outcome = evaluate_practice(practice_id)
+    if outcome.new_crisis_flags:
+        notify_crisis(outcome.new_crisis_flags)
+    return {
+        "episodes": outcome.episodes,
+        "flags_raised": outcome.flags_raised,
+        "flags_cleared": outcome.flags_cleared,
+        "ruptures_opened": outcome.ruptures_opened,
+        "recoveries_suggested": outcome.recoveries_suggested,
+        "risks_changed": outcome.risks_changed,
+        "crisis_flags": len(outcome.new_crisis_flags),
+    }
+
+
 def notify_crisis(flag_ids: list[int]) -> int:
     """One email to the therapist per crisis flag. It names no clinical detail, only where to
     look: the flag itself is read in Alliance, behind sign-in and audit."""

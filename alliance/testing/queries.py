@@ -22,12 +22,19 @@ from alliance.measures.services import submit_response
 from alliance.practice.models import (
     CareEpisode,
     Client,
+    EndReason,
     Modality,
     Phase,
     Practice,
     TherapistProfile,
 )
-from alliance.practice.services import assign_client, change_phase, create_client, create_therapist
+from alliance.practice.services import (
+    assign_client,
+    change_phase,
+    create_client,
+    create_therapist,
+    end_episode,
+)
 
 GROW = Actor.system("test-growth")
 PASSWORD = "correct-horse-battery"
@@ -171,3 +178,15 @@ def assert_does_not_grow(small: Measured, big: Measured) -> None:
     assert big.queries == small.queries, (
         f"{small.queries} queries before growing, {big.queries} after:\n" + "\n".join(big.sql)
     )
+
+
+def end_after_acknowledging(episode: CareEpisode, reason: EndReason) -> None:
+    """End ``episode`` as its therapist would: any open crisis flag acknowledged with a note
+    first (an episode with an unacknowledged crisis flag cannot end)."""
+    from alliance.signals.models import Flag, FlagKind, FlagStatus
+    from alliance.signals.services import acknowledge_flag
+
+    therapist = Actor(episode.therapist.user)
+    for flag in Flag.objects.filter(episode=episode, kind=FlagKind.CRISIS, status=FlagStatus.OPEN):
+        acknowledge_flag(actor=therapist, flag=flag, note="Called the client; safe; plan agreed.")
+    end_episode(actor=GROW, episode=episode, reason=reason)

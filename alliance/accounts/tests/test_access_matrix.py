@@ -34,6 +34,12 @@ from alliance.appointments.tests.helpers import (
     preparation_data,
     record_data,
 )
+from alliance.conversation.tests.builders import (
+    casey_report,
+    chris_report,
+    chris_report_shared,
+    upload_data,
+)
 from alliance.goals.tests.helpers import active_goal, olga_goal, proposed_goal
 from alliance.interop.tests.helpers import store
 from alliance.measures.access import form_link_token
@@ -43,6 +49,8 @@ from alliance.scheduling.tests.helpers import (
     new_feed_id,
     reschedule_data,
 )
+from alliance.signals.catalogue import RULES as SIGNAL_RULES
+from alliance.signals.tests.clinic_helpers import feedback, made_flag, made_rupture
 from alliance.testing.personas import Personas
 
 
@@ -99,6 +107,10 @@ def erin(p: Personas) -> dict[str, Any]:
     return {"client_id": p.erin_client.pk}
 
 
+def chris_rupture(p: Personas) -> dict[str, Any]:
+    return {"rupture_id": made_rupture(p.chris_episode).pk}
+
+
 def new_account(p: Personas) -> dict[str, Any]:
     return {
         "first_name": "Nina",
@@ -149,6 +161,89 @@ ACCESS: dict[str, list[Case]] = {
     "clinic:supervised-caseload": [
         Case("dana", ok_for("sam"), kwargs=lambda p: {"therapist_id": p.dana_profile.pk}),
         Case("olga", ok_for(), kwargs=lambda p: {"therapist_id": p.olga_profile.pk}),
+    ],
+    # Signals (alliance/signals): the episode's therapist acts on flags and ruptures; the
+    # supervisor reads the rupture page; nobody else sees either.
+    "signals:rupture": [
+        Case("chris's rupture", ok_for("dana sam"), kwargs=lambda p: chris_rupture(p)),
+        Case(
+            "casey's rupture",
+            ok_for("olga"),
+            kwargs=lambda p: {"rupture_id": made_rupture(p.casey_episode).pk},
+        ),
+    ],
+    "signals:rupture-acknowledge": [
+        Case("chris's rupture", ok_for("dana"), kwargs=chris_rupture, method="POST"),
+    ],
+    "signals:rupture-repair": [
+        Case(
+            "chris's rupture",
+            ok_for("dana"),
+            kwargs=chris_rupture,
+            method="POST",
+            data=lambda p: {
+                "strategies": ["validate_feelings", "discuss_relationship"],
+                "what_was_said": "We talked about the last session feeling rushed.",
+            },
+        ),
+    ],
+    "signals:rupture-resolve": [
+        Case(
+            "chris's recovered rupture",
+            ok_for("dana"),
+            kwargs=lambda p: {"rupture_id": made_rupture(p.chris_episode, recovered=True).pk},
+            method="POST",
+        ),
+    ],
+    "signals:rupture-close": [
+        Case(
+            "chris's rupture",
+            ok_for("dana"),
+            kwargs=chris_rupture,
+            method="POST",
+            data=lambda p: {"note": "Chris chose to pause therapy."},
+        ),
+    ],
+    "signals:rupture-open": [
+        Case(
+            "chris",
+            ok_for("dana"),
+            kwargs=lambda p: {"episode_id": p.chris_episode.pk},
+            method="POST",
+            data=lambda p: {"rupture_type": "confrontation", "description": "Angry at the end."},
+        ),
+        Case(
+            "casey",
+            ok_for("olga"),
+            kwargs=lambda p: {"episode_id": p.casey_episode.pk},
+            method="POST",
+            data=lambda p: {"rupture_type": "", "description": "Quiet, looked away."},
+        ),
+    ],
+    "signals:flag-acknowledge": [
+        Case(
+            "chris's crisis flag",
+            ok_for("dana"),
+            kwargs=lambda p: {"flag_id": made_flag(p.chris_episode).pk},
+            method="POST",
+            data=lambda p: {"note": "Called Chris; he is safe and has the crisis plan."},
+        ),
+        Case(
+            "casey's crisis flag",
+            ok_for("olga"),
+            kwargs=lambda p: {"flag_id": made_flag(p.casey_episode).pk},
+            method="POST",
+            data=lambda p: {"note": "Called Casey."},
+        ),
+    ],
+    "signals:feedback-reply": [
+        Case(
+            "chris's comment",
+            ok_for("dana"),
+            kwargs=lambda p: {"response_id": feedback(p.chris_episode).pk},
+            method="POST",
+            data=lambda p: {"what_we_changed": "We now start with your goals."},
+        ),
     ],
     "portal:home": [Case("own record", ok_for("chris casey"))],
     # Goals (alliance/goals): the client proposes and rates their own; only the therapist changes.
@@ -289,6 +384,44 @@ ACCESS: dict[str, list[Case]] = {
             kwargs=lambda p: {"appointment_id": p.chris_past_appointment.pk},
         ),
     ],
+    # Conversation analysis (alliance/conversation): the session's therapist; supervisors read
+    # reports only while the therapist shares them.
+    "conversation:upload": [
+        Case(
+            "chris's session form",
+            ok_for("dana"),
+            kwargs=lambda p: {"appointment_id": p.chris_past_appointment.pk},
+        ),
+        Case(
+            "chris's session upload",
+            ok_for("dana"),
+            kwargs=lambda p: {"appointment_id": p.chris_past_appointment.pk},
+            method="POST",
+            data=upload_data,
+        ),
+        Case(
+            "casey's session",
+            ok_for("olga"),
+            kwargs=lambda p: {"appointment_id": casey_appointment(p).pk},
+        ),
+    ],
+    "conversation:report": [
+        Case("chris's report, not shared", ok_for("dana"), kwargs=chris_report),
+        Case("chris's report, shared", ok_for("dana sam"), kwargs=chris_report_shared),
+        Case("casey's report", ok_for("olga"), kwargs=casey_report),
+    ],
+    "conversation:status": [
+        Case("chris's report, not shared", ok_for("dana"), kwargs=chris_report),
+        Case("chris's report, shared", ok_for("dana sam"), kwargs=chris_report_shared),
+    ],
+    "conversation:delete": [
+        Case("chris's report", ok_for("dana"), kwargs=chris_report, method="POST"),
+        Case("chris's shared report", ok_for("dana"), kwargs=chris_report_shared, method="POST"),
+    ],
+    "conversation:trends": [Case("own sessions", ok_for("dana olga"))],
+    "conversation:sharing": [
+        Case("own setting", ok_for("dana olga"), method="POST", data=lambda p: {"share": "on"})
+    ],
     "measures:answer": [
         Case(
             "chris's check-in", ok_for("chris"), kwargs=lambda p: {"request_id": p.chris_checkin.pk}
@@ -367,6 +500,19 @@ ACCESS: dict[str, list[Case]] = {
             kwargs=lambda p: {"user_id": p.erin_client.user_id},
             method="POST",
         ),
+    ],
+    # The practice's signal rules: each admin changes their own practice's, nobody else's.
+    "administration:signal-rules": [
+        Case("the rules", ok_for("alex eve")),
+        Case(
+            "save them as they are",
+            ok_for("alex eve"),
+            method="POST",
+            data=lambda p: {"enabled": [rule.id for rule in SIGNAL_RULES]},
+        ),
+    ],
+    "administration:signal-evaluate": [
+        Case("re-evaluate the practice", ok_for("alex eve"), method="POST")
     ],
     # The FHIR API (alliance/interop): a signed-out caller gets 401, not the sign-in page.
     "fhir:questionnaires": [

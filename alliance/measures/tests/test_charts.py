@@ -213,7 +213,7 @@ def test_the_client_page_charts_phq9_with_bands_and_reliable_improvement(
 
     assert history.phq9_totals == [16, 8, 3]
     rows = _table(phq9)
-    assert rows[0] == ["Date", "PHQ-9"]
+    assert rows[0] == ["Date", "PHQ-9", "Expected up to"]  # the expected range: see its tests
     assert [row[1] for row in rows[1:]] == [
         "16",
         "8 (reliable improvement)",

@@ -90,6 +90,12 @@ class Command(BaseCommand):
             f"with the client), {summary.private_notes} private notes (encrypted), "
             f"{summary.preparations} session preparation."
         )
+        flags = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in summary.flags.items() if n)
+        ruptures = ", ".join(f"{n} {status}" for status, n in summary.ruptures.items() if n)
+        self.stdout.write(
+            f"  {sum(summary.flags.values())} signal flags ({flags or 'none'}); "
+            f"{sum(summary.ruptures.values())} rupture episodes ({ruptures or 'none'})."
+        )
         if summary.calendar_feed_url:
             self.stdout.write(f"Calendar feed for dana: {summary.calendar_feed_url}")
         self.stdout.write(f"Demo accounts, all with the password {DEMO_PASSWORD!r}:")

@@ -1,0 +1,33 @@
+"""The crisis procedure a client reads: their agreement's crisis section, else the practice's
+template, else the default text. Shown on the portal's crisis page and, at once, after a form or
+a session preparation that raised a crisis flag (alliance/signals/crisis.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alliance.agreements.models import Agreement
+from alliance.agreements.sections import DEFAULT_SECTIONS
+from alliance.agreements.services import template_for
+from alliance.practice.models import CareEpisode, Practice
+
+
+@dataclass(frozen=True)
+class CrisisProcedure:
+    text: str
+    agreed: bool  # from the client's own agreement, not (yet) only the practice's template
+
+
+def crisis_procedure(agreement: Agreement | None, practice: Practice) -> CrisisProcedure:
+    version = agreement.versions.order_by("-number").first() if agreement else None
+    if version is not None:
+        text = version.sections.get("crisis", "")
+    else:
+        text = template_for(practice).sections.get("crisis", "")
+    return CrisisProcedure(text or DEFAULT_SECTIONS["crisis"], agreed=version is not None)
+
+
+def crisis_procedure_for_episode(episode: CareEpisode) -> CrisisProcedure:
+    """The procedure in the episode's own agreement, or the practice's if it has none yet."""
+    agreement = Agreement.objects.filter(episode_id=episode.pk).first()
+    return crisis_procedure(agreement, episode.practice)

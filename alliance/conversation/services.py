@@ -1,0 +1,213 @@
+"""Writes for conversation analysis: upload a transcript, store its report, delete both for good,
+the therapist's consent to show reports to supervisors, and re-encryption under the newest key.
+Every change leaves an audit row, never with a word of the session (nor the file name) in it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.utils import timezone
+
+from alliance.appointments.models import Appointment
+from alliance.audit.models import AuditAction
+from alliance.audit.services import Actor, record
+from alliance.conversation.analysis import Analysis
+from alliance.conversation.importers import ParsedTranscript, parse_transcript
+from alliance.conversation.models import (
+    AnalysisStatus,
+    ConversationReport,
+    Transcript,
+    coded_turn_json,
+)
+from alliance.lib.encryption import (
+    InvalidToken,
+    encrypt_note,
+    is_under_newest_key,
+    rotate_note_token,
+)
+from alliance.lib.errors import DomainError
+from alliance.practice.models import TherapistProfile
+
+ROTATION_BATCH_SIZE = 500
+
+
+@transaction.atomic
+def upload_transcript(
+    *,
+    actor: Actor,
+    appointment: Appointment,
+    data: bytes,
+    filename: str = "",
+    speakers: Mapping[str, str] | None = None,
+) -> Transcript:
+    """Parse and store a transcript (``TranscriptError`` if it cannot be read) and queue its
+    analysis once the upload is committed."""
+    if actor.user is None:
+        raise DomainError("Only a signed-in therapist can upload a transcript.")
+    parsed: ParsedTranscript = parse_transcript(data, filename=filename, speakers=speakers)
+    transcript = Transcript(
+        appointment=appointment,
+        practice_id=appointment.practice_id,
+        uploaded_by=actor.user,
+        uploaded_at=timezone.now(),
+        source_format=parsed.format,
+        original_filename=filename[:255],
+    )
+    transcript.set_turns(parsed.turns)
+    transcript.save()
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target="session transcript",
+        obj=transcript,
+        client_id=appointment.episode.client_id,
+        detail={"format": parsed.format, "turns": len(parsed.turns)},
+    )
+    from alliance.conversation.tasks import analyze_transcript
+
+    transaction.on_commit(lambda: analyze_transcript.enqueue(transcript.pk))
+    return transcript
+
+
+@transaction.atomic
+def store_report(
+    *, actor: Actor, transcript_id: int, analysis: Analysis
+) -> ConversationReport | None:
+    """Save the report of a transcript (replacing an earlier one); ``None`` if the transcript
+    was deleted while it was being analysed."""
+    transcript = (
+        Transcript.objects.select_for_update()
+        .select_related("appointment__episode")
+        .filter(pk=transcript_id)
+        .first()
+    )
+    if transcript is None:
+        return None
+    figures = analysis.report.as_json()
+    ConversationReport.objects.filter(transcript=transcript).delete()
+    report = ConversationReport.objects.create(
+        transcript=transcript,
+        figures_token=encrypt_note(json.dumps(figures, ensure_ascii=False)),
+        coded_turns_token=encrypt_note(
+            json.dumps([coded_turn_json(one) for one in analysis.coded], ensure_ascii=False)
+        ),
+        coder_name=analysis.coder_name[:100],
+        coder_version=analysis.coder_version[:50],
+        reflection_to_question=figures["reflection_to_question"],
+        complex_reflection_pct=figures["complex_reflection_pct"],
+        open_question_pct=figures["open_question_pct"],
+        therapist_talk_share=figures["therapist_talk_share"],
+    )
+    transcript.status = AnalysisStatus.DONE
+    transcript.failure = ""
+    transcript.save(update_fields=["status", "failure"])
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target="conversation report",
+        obj=report,
+        client_id=transcript.appointment.episode.client_id,
+        detail={"coder": analysis.coder_name, "coder_version": analysis.coder_version},
+    )
+    return report
+
+
+@transaction.atomic
+def mark_analysis_failed(*, transcript_id: int, reason: str) -> None:
+    Transcript.objects.filter(pk=transcript_id).update(
+        status=AnalysisStatus.FAILED, failure=reason[:200]
+    )
+
+
+@transaction.atomic
+def delete_transcript(*, actor: Actor, transcript: Transcript) -> None:
+    """Delete a transcript and its report for good (no soft delete, no copy). The audit row says
+    that it was deleted, by whom, and when; nothing of what it said."""
+    had_report = ConversationReport.objects.filter(transcript=transcript).exists()
+    client_id = transcript.appointment.episode.client_id
+    transcript_id, appointment_id = transcript.pk, transcript.appointment_id
+    ConversationReport.objects.filter(transcript=transcript).delete()
+    transcript.delete()
+    record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        target="session transcript",
+        client_id=client_id,
+        detail={
+            "transcript": transcript_id,
+            "appointment": appointment_id,
+            "with_report": had_report,
+        },
+    )
+
+
+@transaction.atomic
+def set_report_sharing(*, actor: Actor, therapist: TherapistProfile, share: bool) -> None:
+    """The therapist's consent: may their supervisors read their conversation reports?"""
+    if therapist.share_conversation_reports == share:
+        return
+    therapist.share_conversation_reports = share
+    therapist.save(update_fields=["share_conversation_reports"])
+    record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target="conversation report sharing",
+        obj=therapist,
+        detail={"share_with_supervisors": share},
+    )
+
+
+def _rotate(
+    model: type[Transcript] | type[ConversationReport], label: str, fields: list[str], size: int
+) -> int:
+    rotated = 0
+    last_id = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                model.objects.select_for_update()
+                .filter(pk__gt=last_id)
+                .order_by("pk")
+                .only("pk", *fields)[:size]
+            )
+            if not batch:
+                return rotated
+            last_id = batch[-1].pk
+            stale = [
+                row
+                for row in batch
+                if not all(is_under_newest_key(getattr(row, name)) for name in fields)
+            ]
+            for row in stale:
+                for name in fields:
+                    try:
+                        setattr(row, name, rotate_note_token(getattr(row, name)))
+                    except InvalidToken:
+                        raise DomainError(
+                            f"{label} {row.pk} opens with none "
+                            "of the configured keys: put the key it was written with back into "
+                            "ALLIANCE_NOTE_KEYS and run again."
+                        ) from None
+            model.objects.bulk_update(stale, fields)
+            rotated += len(stale)
+
+
+def rotate_conversation_keys(*, actor: Actor, batch_size: int = ROTATION_BATCH_SIZE) -> int:
+    """Re-encrypt every transcript and report not yet under the newest key, in batches (an
+    interrupted run can be started again); returns how many rows were re-encrypted."""
+    rotated = _rotate(Transcript, "Transcript", ["turns_token"], batch_size)
+    rotated += _rotate(
+        ConversationReport,
+        "Conversation report",
+        ["figures_token", "coded_turns_token"],
+        batch_size,
+    )
+    record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target="conversation keys",
+        detail={"rotated": rotated},
+    )
+    return rotated

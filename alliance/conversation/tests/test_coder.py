@@ -1,0 +1,327 @@
+"""The shipped coder: each code on clear examples, long turns with several codes, permission to
+advise, client talk types and rupture markers, determinism, and a 600-turn session.
+
+The example sentences here were written for these tests; none is copied from the training CSV.
+Accuracy on real sessions is measured by bench/conversation_eval.py, not here.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from alliance.conversation import coding as c
+from alliance.conversation.coder import PRIMARY_ORDER, ShippedCoder, shipped_coder
+from alliance.conversation.coder.examples import SHIPPED_EXAMPLES, read_examples
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return shipped_coder()
+
+
+def code(coder: c.Coder, *turns: tuple[str, str]) -> list[c.CodedTurn]:
+    return coder.code([c.Turn(i, speaker, text) for i, (speaker, text) in enumerate(turns)])
+
+
+def therapist(coder, text: str) -> c.CodedTurn:
+    return code(coder, (c.THERAPIST, text))[0]
+
+
+def client(coder, text: str, after: str = "") -> c.CodedTurn:
+    if after:
+        return code(coder, (c.THERAPIST, after), (c.CLIENT, text))[1]
+    return code(coder, (c.CLIENT, text))[0]
+
+
+THERAPIST_EXAMPLES = [
+    (c.OPEN_QUESTION, "What brings you in today?"),
+    (c.OPEN_QUESTION, "Tell me a bit more about your evenings."),
+    (c.OPEN_QUESTION, "How do you feel about your drinking these days?"),
+    (c.OPEN_QUESTION, "So, um, what do you think you might do"),
+    (c.CLOSED_QUESTION, "Do you drink every day?"),
+    (c.CLOSED_QUESTION, "How many cigarettes do you smoke a day?"),
+    (c.CLOSED_QUESTION, "Have you tried nicotine patches before"),
+    (c.SIMPLE_REFLECTION, "So you drink about six beers a night."),
+    (c.SIMPLE_REFLECTION, "Your wife is worried about your drinking."),
+    (c.SIMPLE_REFLECTION, "You've been sleeping badly."),
+    (
+        c.COMPLEX_REFLECTION,
+        "On the one hand you enjoy a drink with your friends, and on the other hand you're "
+        "worried about what it's doing to your liver.",
+    ),
+    (c.COMPLEX_REFLECTION, "It sounds like you're scared that nothing will ever change."),
+    (
+        c.COMPLEX_REFLECTION,
+        "Part of you wants to quit, and part of you can't imagine life without it.",
+    ),
+    (c.AFFIRMATION, "Well done, that took real courage."),
+    (c.AFFIRMATION, "You've worked really hard on this."),
+    (c.AFFIRMATION, "That's a big step."),
+    (c.ADVICE, "You should cut down to two drinks a night."),
+    (c.ADVICE, "I'd suggest keeping a diary of when you smoke."),
+    (c.ADVICE, "Try to go to bed at the same time every night."),
+    (c.INFORMATION, "Research shows that regular exercise lifts low mood."),
+    (c.INFORMATION, "Nicotine cravings usually pass within a few minutes."),
+    (c.INFORMATION, "The group meets every Tuesday at six."),
+    (c.SELF_DISCLOSURE, "I used to smoke myself, so I know how hard it is."),
+    (c.SELF_DISCLOSURE, "When I was younger I had panic attacks too."),
+    (c.SELF_DISCLOSURE, "In my experience, the first week is the worst."),
+    (c.JUDGMENT, "Why would you drive after drinking?"),
+    (c.JUDGMENT, "You're just making excuses."),
+    (c.JUDGMENT, "That was a really irresponsible thing to do."),
+    (c.STRUCTURING, "Let's set an agenda for today."),
+    (c.STRUCTURING, "We've got about ten minutes left."),
+    (c.STRUCTURING, "Before we finish, let's agree on a plan for the week."),
+    (c.OTHER, "Mm-hmm."),
+    (c.OTHER, "Okay, great."),
+    (c.OTHER, "Hi, come on in."),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), THERAPIST_EXAMPLES)
+def test_each_therapist_code_on_a_clear_example(coder, expected, text):
+    coded = therapist(coder, text)
+    assert coded.primary == expected
+    assert coded.codes == (expected,)
+
+
+def test_every_therapist_code_has_clear_examples():
+    assert {code for code, _ in THERAPIST_EXAMPLES} == set(c.THERAPIST_CODES)
+
+
+CLIENT_EXAMPLES = [
+    (c.CHANGE_TALK, "I really want to stop smoking before the baby comes."),
+    (c.CHANGE_TALK, "I'm going to throw out all the beer tonight."),
+    (c.CHANGE_TALK, "I walked to work three times this week."),
+    (c.CHANGE_TALK, "I need to sort out my drinking, it's costing me my marriage."),
+    (c.SUSTAIN_TALK, "I don't think my drinking is a problem."),
+    (c.SUSTAIN_TALK, "Smoking is the only thing that calms me down."),
+    (c.SUSTAIN_TALK, "I've tried to quit loads of times and it never works."),
+    (c.SUSTAIN_TALK, "I'm not ready to give it up."),
+    (c.NEUTRAL, "I work nights at the hospital."),
+    (c.NEUTRAL, "Yeah."),
+    (c.NEUTRAL, "We went to my sister's on Sunday."),
+    (c.NEUTRAL, "About two years ago."),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), CLIENT_EXAMPLES)
+def test_client_talk_type_on_a_clear_example(coder, expected, text):
+    coded = client(coder, text)
+    assert coded.primary == expected
+    assert coded.codes == (expected,)
+
+
+def test_a_long_turn_carries_every_code_and_the_question_is_primary(coder):
+    coded = therapist(
+        coder,
+        "Mm-hmm. So you've been drinking more since the divorce, and part of you wonders "
+        "whether it's become a way of coping. What worries you most about that?",
+    )
+    assert coded.primary == c.OPEN_QUESTION
+    assert c.OPEN_QUESTION in coded.codes
+    assert {c.SIMPLE_REFLECTION, c.COMPLEX_REFLECTION} & set(coded.codes)
+    assert c.OTHER not in coded.codes  # the backchannel adds nothing to a turn that does more
+
+
+def test_a_long_turn_with_affirmation_permission_and_advice(coder):
+    coded = therapist(
+        coder,
+        "That's a big step. Would it be okay if I shared an idea? Some people find it helps "
+        "to keep a drink diary for a week.",
+    )
+    assert coded.primary == c.ADVICE
+    assert {c.AFFIRMATION, c.CLOSED_QUESTION, c.ADVICE} <= set(coded.codes)
+    assert coded.detail == {"permission": True}
+
+
+def test_a_summary_is_structuring_and_reflection(coder):
+    coded = therapist(
+        coder,
+        "Let me summarise what I've heard. You drink most nights, it helps you unwind, and "
+        "lately you've noticed it's affecting your mornings.",
+    )
+    assert c.STRUCTURING in coded.codes
+    assert {c.SIMPLE_REFLECTION, c.COMPLEX_REFLECTION} & set(coded.codes)
+
+
+def test_codes_are_in_priority_order_and_primary_is_the_first(coder):
+    turns = [
+        (c.THERAPIST, "Okay. So work has been hard. Have you talked to your manager?"),
+        (c.THERAPIST, "You should take a break. Research shows breaks help. Does that make sense?"),
+        (c.THERAPIST, "I used to work nights too. That's a great plan."),
+    ]
+    for coded in code(coder, *turns):
+        ranks = [PRIMARY_ORDER.index(one) for one in coded.codes]
+        assert ranks == sorted(ranks)
+        assert coded.primary == coded.codes[0]
+
+
+# --- Permission to advise ---------------------------------------------------------------
+
+
+def advice_after(coder, *turns: tuple[str, str]) -> c.CodedTurn:
+    coded = code(coder, *turns)[-1]
+    assert c.ADVICE in coded.codes
+    return coded
+
+
+def test_advice_without_permission(coder):
+    coded = advice_after(coder, (c.THERAPIST, "You should try the patches."))
+    assert coded.detail == {"permission": False}
+
+
+def test_permission_asked_in_the_same_turn(coder):
+    coded = advice_after(
+        coder, (c.THERAPIST, "If it's okay with you, I'd suggest you try the patches.")
+    )
+    assert coded.detail["permission"] is True
+
+
+def test_permission_asked_in_the_therapists_previous_turn(coder):
+    coded = advice_after(
+        coder,
+        (c.THERAPIST, "Can I make a suggestion?"),
+        (c.CLIENT, "Sure, go on."),
+        (c.THERAPIST, "You could try going for a walk when the craving hits."),
+    )
+    assert coded.detail["permission"] is True
+
+
+def test_permission_refused_is_not_permission(coder):
+    coded = advice_after(
+        coder,
+        (c.THERAPIST, "Would you like some ideas?"),
+        (c.CLIENT, "No, not really."),
+        (c.THERAPIST, "You should try going for a walk when the craving hits."),
+    )
+    assert coded.detail["permission"] is False
+
+
+def test_a_client_asking_what_to_do_gives_permission(coder):
+    coded = advice_after(
+        coder,
+        (c.CLIENT, "What should I do about the cravings?"),
+        (c.THERAPIST, "You could try going for a walk when the craving hits."),
+    )
+    assert coded.detail["permission"] is True
+
+
+def test_permission_does_not_carry_past_the_next_therapist_turn(coder):
+    coded = advice_after(
+        coder,
+        (c.THERAPIST, "Can I make a suggestion?"),
+        (c.CLIENT, "Okay."),
+        (c.THERAPIST, "Some people keep a diary. Research shows it helps."),
+        (c.CLIENT, "Right."),
+        (c.THERAPIST, "You should start tonight."),
+    )
+    assert coded.detail["permission"] is False
+
+
+def test_only_advice_carries_the_permission_detail(coder):
+    assert therapist(coder, "What brings you in today?").detail == {}
+
+
+# --- Client markers -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I don't know.",
+        "Whatever.",
+        "Can we talk about something else?",
+        "Sure, whatever you think is best.",
+        "I'd rather not get into that.",
+        "Anyway, did you watch the game on Saturday?",
+    ],
+)
+def test_withdrawal(coder, text):
+    coded = client(coder, text)
+    assert c.WITHDRAWAL in coded.codes
+    assert coded.primary in c.CLIENT_PRIMARY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You don't get it.",
+        "This is a waste of time.",
+        "You sound just like my husband.",
+        "Stop telling me what to do.",
+        "How would you know? You've never had kids.",
+    ],
+)
+def test_confrontation(coder, text):
+    coded = client(coder, text)
+    assert c.CONFRONTATION in coded.codes
+    assert c.WITHDRAWAL not in coded.codes
+
+
+@pytest.mark.parametrize("text", ["Yeah.", "Fine.", "Not really.", "I guess."])
+def test_a_minimal_answer_is_withdrawal_only_after_an_open_question(coder, text):
+    after_open = client(coder, text, after="What would you like to be different?")
+    after_reflection = client(coder, text, after="So the evenings are the hardest.")
+    after_closed = client(coder, text, after="Is that every night?")
+    assert c.WITHDRAWAL in after_open.codes
+    assert c.WITHDRAWAL not in after_reflection.codes
+    assert c.WITHDRAWAL not in after_closed.codes
+
+
+def test_a_turn_can_carry_both_markers(coder):
+    coded = client(coder, "Whatever. You sound just like her.")
+    assert set(coded.codes[1:]) == {c.WITHDRAWAL, c.CONFRONTATION}
+
+
+def test_ordinary_answers_carry_no_marker(coder):
+    for text in ("I work nights at the hospital.", "I want to cut down.", "I like my wine."):
+        assert client(coder, text).codes == (client(coder, text).primary,)
+
+
+# --- Shape, determinism, size -------------------------------------------------------------
+
+
+def synthetic_session(size: int = 600) -> list[c.Turn]:
+    examples = read_examples(SHIPPED_EXAMPLES)
+    rng = random.Random(600)  # noqa: S311 - a fixed sample, not a secret
+    by_speaker = {s: [e.text for e in examples if e.speaker == s] for s in c.SPEAKERS}
+    return [
+        c.Turn(i, speaker, rng.choice(by_speaker[speaker]))
+        for i, speaker in enumerate(c.THERAPIST if i % 2 == 0 else c.CLIENT for i in range(size))
+    ]
+
+
+def test_codes_a_600_turn_session_with_valid_codes(coder):
+    session = synthetic_session()
+    coded = coder.code(session)
+    assert len(coded) == 600
+    for turn, one in zip(session, coded, strict=True):
+        assert one.turn is turn
+        assert one.primary == one.codes[0]
+        if turn.speaker == c.THERAPIST:
+            assert set(one.codes) <= set(c.THERAPIST_CODES)
+            assert c.OTHER not in one.codes[1:]
+        else:
+            assert one.primary in c.CLIENT_PRIMARY
+            assert set(one.codes[1:]) <= set(c.CLIENT_MARKERS)
+
+
+def test_same_input_same_output_across_coders(coder):
+    session = synthetic_session(120)
+    first = coder.code(session)
+    assert coder.code(session) == first
+    assert ShippedCoder().code(session) == first  # a freshly trained coder agrees exactly
+
+
+def test_empty_turns_are_coded(coder):
+    coded = code(coder, (c.THERAPIST, ""), (c.CLIENT, "  "))
+    assert [one.primary for one in coded] == [c.OTHER, c.NEUTRAL]
+    assert coder.code([]) == []
+
+
+def test_name_and_version(coder):
+    assert coder.name == "shipped"
+    assert coder.version.startswith("1.")

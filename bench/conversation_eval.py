@@ -1,0 +1,489 @@
+"""The shipped conversation coder measured on AnnoMI (development part), and its speed.
+
+    python bench/conversation_eval.py
+    python bench/conversation_eval.py --data /path/to/annomi-dev --no-reference
+
+AnnoMI (Wu et al. 2022/2023) is expert-annotated transcripts of motivational-interviewing
+demonstration videos. It is used here only to MEASURE: the shipped coder is trained on the
+project's own examples (alliance/conversation/coder/training/examples.csv) and this script prints
+aggregate figures and confusion matrices only, never an utterance.
+
+What is measured (our codes mapped onto AnnoMI's labels):
+
+- therapist main behaviour, 4 classes, from AnnoMI-simple.csv: our primary code
+  open/closed_question -> question, simple/complex_reflection -> reflection,
+  advice/information -> therapist_input (AnnoMI's input includes options and negotiation),
+  everything else -> other. Macro-F1.
+- open vs closed question, on utterances whose main behaviour is "question" and that have a
+  question subtype in AnnoMI-full.csv: our turn's question code (the first one in priority
+  order); a turn we did not code as a question counts as wrong. Macro-F1.
+- simple vs complex reflection, likewise on utterances whose main behaviour is "reflection".
+- client talk type (change/neutral/sustain) from AnnoMI-simple.csv: our primary. Macro-F1.
+- session quality: ROC AUC separating mi_quality high from low, for a score computed from the
+  report-style figures of OUR coding with a fixed formula written from MITI 4.2.1 thresholds
+  (not fitted to AnnoMI; see ``session_score``), and for a "?"-counting baseline (the share of
+  therapist turns containing "?").
+
+Subtypes in AnnoMI-full.csv repeat once per annotator for the transcripts several people coded;
+each utterance takes the majority subtype over its annotators, a tie going to the annotator with
+the lowest id.
+
+As a reference only, the same turn-level figures for a TF-IDF logistic-regression model trained
+on AnnoMI itself, 5-fold cross-validation grouped by video_url (never saved, never shipped).
+
+Speed: a 600-turn session built from the project's own examples, coded by a fresh coder: the
+first-use training time, then the coding time.
+
+The last line is exactly:
+therapist_macro_f1=<x> open_closed_f1=<x> simple_complex_f1=<x> client_macro_f1=<x>
+session_auc=<x> turns_per_second=<x>   (on one line)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sklearn.metrics import confusion_matrix, f1_score, roc_auc_score  # noqa: E402
+
+from alliance.conversation import coding as c  # noqa: E402
+from alliance.conversation.coder import ShippedCoder  # noqa: E402
+from alliance.conversation.coder.examples import SHIPPED_EXAMPLES, read_examples  # noqa: E402
+from alliance.conversation.report import build_report  # noqa: E402
+
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "annomi-dev"
+
+MAIN = {
+    c.OPEN_QUESTION: "question",
+    c.CLOSED_QUESTION: "question",
+    c.SIMPLE_REFLECTION: "reflection",
+    c.COMPLEX_REFLECTION: "reflection",
+    c.ADVICE: "therapist_input",
+    c.INFORMATION: "therapist_input",
+}
+MAIN_LABELS = ["question", "reflection", "therapist_input", "other"]
+TALK = {c.CHANGE_TALK: "change", c.NEUTRAL: "neutral", c.SUSTAIN_TALK: "sustain"}
+TALK_LABELS = ["change", "neutral", "sustain"]
+QUESTION_SUBTYPE = {c.OPEN_QUESTION: "open", c.CLOSED_QUESTION: "closed"}
+REFLECTION_SUBTYPE = {c.SIMPLE_REFLECTION: "simple", c.COMPLEX_REFLECTION: "complex"}
+MISSING = "(not coded)"
+
+
+@dataclass
+class Utterance:
+    transcript: str
+    order: int
+    speaker: str
+    text: str
+    main: str
+    talk: str
+    quality: str
+    video: str
+    question_subtype: str = ""
+    reflection_subtype: str = ""
+
+
+def load(data: Path) -> list[Utterance]:
+    with (data / "AnnoMI-simple.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [
+            Utterance(
+                transcript=row["transcript_id"],
+                order=int(row["utterance_id"]),
+                speaker=row["interlocutor"],
+                text=row["utterance_text"],
+                main=row["main_therapist_behaviour"],
+                talk=row["client_talk_type"],
+                quality=row["mi_quality"],
+                video=row["video_url"],
+            )
+            for row in csv.DictReader(handle)
+        ]
+    votes: dict[tuple[str, int], dict[str, list[tuple[int, str]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    with (data / "AnnoMI-full.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            key = (row["transcript_id"], int(row["utterance_id"]))
+            annotator = int(row["annotator_id"])
+            for column in ("question_subtype", "reflection_subtype"):
+                if row[column] not in ("", "n/a"):
+                    votes[key][column].append((annotator, row[column]))
+    for utterance in rows:
+        found = votes.get((utterance.transcript, utterance.order), {})
+        utterance.question_subtype = _majority(found.get("question_subtype", []))
+        utterance.reflection_subtype = _majority(found.get("reflection_subtype", []))
+    rows.sort(key=lambda u: (u.transcript, u.order))
+    return rows
+
+
+def _majority(votes: list[tuple[int, str]]) -> str:
+    """The most common label; a tie goes to the label of the lowest annotator id among them."""
+    if not votes:
+        return ""
+    counts = Counter(label for _, label in votes)
+    top = max(counts.values())
+    tied = {label for label, count in counts.items() if count == top}
+    return min((annotator, label) for annotator, label in votes if label in tied)[1]
+
+
+def transcripts(rows: list[Utterance]) -> dict[str, list[Utterance]]:
+    grouped: dict[str, list[Utterance]] = defaultdict(list)
+    for row in rows:
+        grouped[row.transcript].append(row)
+    return grouped
+
+
+def code_all(coder: Any, grouped: dict[str, list[Utterance]]) -> dict[str, list[c.CodedTurn]]:
+    coded = {}
+    for transcript, rows in grouped.items():
+        turns = [c.Turn(index=i, speaker=row.speaker, text=row.text) for i, row in enumerate(rows)]
+        coded[transcript] = coder.code(turns)
+    return coded
+
+
+def _first(codes: tuple[str, ...], mapping: dict[str, str]) -> str:
+    for code in codes:
+        if code in mapping:
+            return mapping[code]
+    return MISSING
+
+
+def turn_level(
+    grouped: dict[str, list[Utterance]], coded: dict[str, list[c.CodedTurn]]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """(gold, predicted) per task."""
+    pairs: dict[str, tuple[list[str], list[str]]] = {
+        task: ([], []) for task in ("therapist", "open_closed", "simple_complex", "client")
+    }
+    for transcript, rows in grouped.items():
+        for row, turn in zip(rows, coded[transcript], strict=True):
+            if row.speaker == "therapist":
+                _add(pairs["therapist"], row.main, MAIN.get(turn.primary, "other"))
+                if row.main == "question" and row.question_subtype:
+                    _add(
+                        pairs["open_closed"],
+                        row.question_subtype,
+                        _first(turn.codes, QUESTION_SUBTYPE),
+                    )
+                if row.main == "reflection" and row.reflection_subtype:
+                    predicted = (
+                        REFLECTION_SUBTYPE[turn.primary]
+                        if turn.primary in REFLECTION_SUBTYPE
+                        else _first(turn.codes, REFLECTION_SUBTYPE)
+                    )
+                    _add(pairs["simple_complex"], row.reflection_subtype, predicted)
+            else:
+                _add(pairs["client"], row.talk, TALK.get(turn.primary, "neutral"))
+    return pairs
+
+
+def _add(pair: tuple[list[str], list[str]], gold: str, predicted: str) -> None:
+    pair[0].append(gold)
+    pair[1].append(predicted)
+
+
+def macro_f1(gold: list[str], predicted: list[str], labels: list[str]) -> float:
+    return float(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0))
+
+
+def print_matrix(title: str, gold: list[str], predicted: list[str], labels: list[str]) -> None:
+    columns = labels + ([MISSING] if MISSING in predicted else [])
+    matrix = confusion_matrix(gold, predicted, labels=columns)
+    width = max(len(label) for label in columns) + 2
+    print(f"\n{title} (rows: AnnoMI, columns: coded)")
+    print(" " * width + "".join(f"{label:>{width}}" for label in columns))
+    for label, row in zip(columns, matrix, strict=True):
+        if label in labels:
+            print(f"{label:<{width}}" + "".join(f"{value:>{width}}" for value in row))
+
+
+# --- Session quality ---------------------------------------------------------------------------
+
+
+def figures(turns: list[c.CodedTurn]) -> dict[str, float]:
+    """The four figures the score uses, from the session report Alliance shows the therapist
+    (``report.build_report``: turns carrying each code)."""
+    report = build_report(turns)
+    if report.questions:
+        ratio = report.reflections / report.questions
+    else:
+        ratio = 2.0 if report.reflections else 0.0  # reflections and no questions: "good"
+    non_adherent = report.advice_without_permission + report.judgments
+    return {
+        "reflection_to_question": ratio,
+        "complex_share": (report.complex_reflection_pct or 0.0) / 100,
+        "open_share": (report.open_question_pct or 0.0) / 100,
+        "non_adherent_share": non_adherent / report.therapist_turns
+        if report.therapist_turns
+        else 0.0,
+    }
+
+
+def session_score(figure: dict[str, float]) -> float:
+    """0-1, the mean of four parts, each 1 at MITI 4.2.1 'good' competence (or MITI 3.1.1's, for
+    open questions, which MITI 4 no longer thresholds) and falling linearly to 0:
+
+    - reflection-to-question ratio: 1 at R:Q >= 2 (MITI good), i.e. min(R:Q / 2, 1);
+    - complex reflections: 1 at >= 50% of reflections (MITI good), min(%CR / 0.5, 1);
+    - open questions: 1 at >= 70% of questions (MITI 3.1.1 good), min(%OQ / 0.7, 1);
+    - MI-non-adherent turns (advice without permission, judgment): 1 at none, 0 at 10% or more
+      of the therapist's turns, 1 - min(share / 0.1, 1).
+
+    Fixed before it was first run on AnnoMI and not changed since.
+    """
+    parts = (
+        min(figure["reflection_to_question"] / 2, 1.0),
+        min(figure["complex_share"] / 0.5, 1.0),
+        min(figure["open_share"] / 0.7, 1.0),
+        1 - min(figure["non_adherent_share"] / 0.1, 1.0),
+    )
+    return sum(parts) / len(parts)
+
+
+def gold_figures(rows: list[Utterance]) -> dict[str, float]:
+    """The same figures from AnnoMI's own labels (main behaviour, subtypes). AnnoMI marks
+    neither permission nor judgment, so the non-adherence part is left at 'none'."""
+    therapist = [row for row in rows if row.speaker == "therapist"]
+    questions = sum(row.main == "question" for row in therapist)
+    reflections = sum(row.main == "reflection" for row in therapist)
+    complex_ = [row.reflection_subtype for row in therapist if row.reflection_subtype]
+    open_ = [row.question_subtype for row in therapist if row.question_subtype]
+    return {
+        "reflection_to_question": reflections / questions
+        if questions
+        else (2.0 if reflections else 0.0),
+        "complex_share": complex_.count("complex") / len(complex_) if complex_ else 0.0,
+        "open_share": open_.count("open") / len(open_) if open_ else 0.0,
+        "non_adherent_share": 0.0,
+    }
+
+
+def question_mark_share(rows: list[Utterance]) -> float:
+    therapist = [row for row in rows if row.speaker == "therapist"]
+    return sum("?" in row.text for row in therapist) / len(therapist) if therapist else 0.0
+
+
+def session_level(
+    grouped: dict[str, list[Utterance]], coded: dict[str, list[c.CodedTurn]]
+) -> dict[str, float]:
+    labels = [1 if rows[0].quality == "high" else 0 for rows in grouped.values()]
+    ours = [figures(coded[transcript]) for transcript in grouped]
+    gold = [gold_figures(rows) for rows in grouped.values()]
+    results = {
+        "session_auc": float(roc_auc_score(labels, [session_score(f) for f in ours])),
+        "baseline_auc": float(
+            roc_auc_score(labels, [question_mark_share(rows) for rows in grouped.values()])
+        ),
+        "gold_formula_auc": float(roc_auc_score(labels, [session_score(f) for f in gold])),
+        "high": float(sum(labels)),
+        "low": float(len(labels) - sum(labels)),
+    }
+    for key in ours[0]:
+        sign = -1 if key == "non_adherent_share" else 1  # fewer non-adherent turns is better
+        results[f"part:{key}"] = float(roc_auc_score(labels, [sign * f[key] for f in ours]))
+    return results
+
+
+# --- Reference: trained on AnnoMI itself --------------------------------------------------------
+
+
+def reference(rows: list[Utterance]) -> dict[str, float]:
+    """TF-IDF + logistic regression trained on AnnoMI, GroupKFold by video (a yardstick only)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    def model() -> Pipeline:
+        return Pipeline(
+            [
+                (
+                    "features",
+                    FeatureUnion(
+                        [
+                            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+                            (
+                                "chars",
+                                TfidfVectorizer(
+                                    analyzer="char_wb",
+                                    ngram_range=(2, 5),
+                                    sublinear_tf=True,
+                                    min_df=2,
+                                ),
+                            ),
+                        ]
+                    ),
+                ),
+                ("classifier", LogisticRegression(C=4.0, max_iter=3000, class_weight="balanced")),
+            ]
+        )
+
+    tasks = {
+        "therapist": ([r for r in rows if r.speaker == "therapist"], lambda r: r.main, MAIN_LABELS),
+        "open_closed": (
+            [
+                r
+                for r in rows
+                if r.speaker == "therapist" and r.main == "question" and r.question_subtype
+            ],
+            lambda r: r.question_subtype,
+            ["open", "closed"],
+        ),
+        "simple_complex": (
+            [
+                r
+                for r in rows
+                if r.speaker == "therapist" and r.main == "reflection" and r.reflection_subtype
+            ],
+            lambda r: r.reflection_subtype,
+            ["simple", "complex"],
+        ),
+        "client": ([r for r in rows if r.speaker == "client"], lambda r: r.talk, TALK_LABELS),
+    }
+    scores = {}
+    for task, (subset, gold_of, labels) in tasks.items():
+        gold = [gold_of(r) for r in subset]
+        predicted = cross_val_predict(
+            model(),
+            [r.text for r in subset],
+            gold,
+            groups=[r.video for r in subset],
+            cv=GroupKFold(n_splits=5),
+        )
+        scores[task] = macro_f1(gold, list(predicted), labels)
+    return scores
+
+
+# --- Speed ---------------------------------------------------------------------------------------
+
+
+def synthetic_session(turn_count: int = 600, seed: int = 600) -> list[c.Turn]:
+    """A session of alternating therapist and client turns drawn from the project's examples."""
+    examples = read_examples(SHIPPED_EXAMPLES)
+    rng = random.Random(seed)  # noqa: S311 - a fixed sample, not a secret
+    by_speaker = {
+        speaker: [e.text for e in examples if e.speaker == speaker] for speaker in c.SPEAKERS
+    }
+    speakers = [c.THERAPIST if i % 2 == 0 else c.CLIENT for i in range(turn_count)]
+    return [
+        c.Turn(index=i, speaker=speaker, text=rng.choice(by_speaker[speaker]))
+        for i, speaker in enumerate(speakers)
+    ]
+
+
+def speed() -> dict[str, float]:
+    session = synthetic_session()
+    coder = ShippedCoder()
+    started = time.perf_counter()
+    coder.models()
+    trained = time.perf_counter()
+    coder.code(session)
+    coded = time.perf_counter()
+    again_start = time.perf_counter()
+    coder.code(session)
+    again = time.perf_counter() - again_start
+    return {
+        "turns": float(len(session)),
+        "training_seconds": trained - started,
+        "coding_seconds": coded - trained,
+        "total_seconds": coded - started,
+        "second_run_seconds": again,
+        "turns_per_second": len(session) / (coded - trained),
+    }
+
+
+# --- Main --------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the annomi-dev folder")
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the model trained on AnnoMI (slow)"
+    )
+    args = parser.parse_args()
+
+    timing = speed()
+    rows = load(args.data)
+    grouped = transcripts(rows)
+    coder = ShippedCoder()
+    coded = code_all(coder, grouped)
+    pairs = turn_level(grouped, coded)
+    print(
+        f"Coder: {coder.name} {coder.version}; AnnoMI dev: {len(grouped)} transcripts, "
+        f"{len(rows)} utterances"
+    )
+
+    tasks = (
+        ("therapist", "Therapist main behaviour", MAIN_LABELS),
+        ("open_closed", "Open vs closed question", ["open", "closed"]),
+        ("simple_complex", "Simple vs complex reflection", ["simple", "complex"]),
+        ("client", "Client talk type", TALK_LABELS),
+    )
+    scores = {}
+    for task, title, labels in tasks:
+        gold, predicted = pairs[task]
+        scores[task] = macro_f1(gold, predicted, labels)
+        accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold)
+        print(f"\n== {title}: macro-F1 {scores[task]:.3f}, accuracy {accuracy:.3f}, n={len(gold)}")
+        print_matrix(title, gold, predicted, labels)
+        if MISSING in predicted:
+            covered = [(g, p) for g, p in zip(gold, predicted, strict=True) if p != MISSING]
+            if covered:
+                f1 = macro_f1([g for g, _ in covered], [p for _, p in covered], labels)
+                print(
+                    f"On the {len(covered)} of {len(gold)} turns we coded with such a code: "
+                    f"macro-F1 {f1:.3f}"
+                )
+
+    session = session_level(grouped, coded)
+    print(
+        f"\n== Session quality ({session['high']:.0f} high, {session['low']:.0f} low MI "
+        f"transcripts): ROC AUC of our MITI-threshold score {session['session_auc']:.3f}"
+    )
+    parts = ", ".join(
+        f"{key.removeprefix('part:')} {value:.3f}"
+        for key, value in session.items()
+        if key.startswith("part:")
+    )
+    print(f"each part alone (AUC): {parts}")
+    print(
+        f"the same formula on AnnoMI's own labels: {session['gold_formula_auc']:.3f}; "
+        f"'?' baseline (share of therapist turns with a '?'): {session['baseline_auc']:.3f}"
+    )
+
+    if not args.no_reference:
+        ref = reference(rows)
+        print(
+            "\n== Reference: TF-IDF logistic regression trained on AnnoMI "
+            "(5-fold GroupKFold by video; never shipped)"
+        )
+        for task, title, _ in tasks:
+            print(f"{title}: macro-F1 {ref[task]:.3f} (shipped coder {scores[task]:.3f})")
+
+    print(
+        f"\n== Speed: {timing['turns']:.0f}-turn synthetic session: first-use training "
+        f"{timing['training_seconds']:.2f} s, coding {timing['coding_seconds']:.2f} s, total "
+        f"{timing['total_seconds']:.2f} s; a second session {timing['second_run_seconds']:.2f} s; "
+        f"{timing['turns_per_second']:.0f} turns/s; time in an embedding model: 0 (none used)"
+    )
+    print(
+        f"therapist_macro_f1={scores['therapist']:.3f} open_closed_f1={scores['open_closed']:.3f} "
+        f"simple_complex_f1={scores['simple_complex']:.3f} client_macro_f1={scores['client']:.3f} "
+        f"session_auc={session['session_auc']:.3f} "
+        f"turns_per_second={timing['turns_per_second']:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
