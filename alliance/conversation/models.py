@@ -118,6 +118,9 @@ class ConversationReport(models.Model):
     complex_reflection_pct = models.FloatField(null=True, blank=True)
     open_question_pct = models.FloatField(null=True, blank=True)
     therapist_talk_share = models.FloatField(null=True, blank=True)
+    # How many client turns carry each rupture marker: numbers only, read by the signals engine.
+    client_withdrawal_markers = models.PositiveIntegerField(default=0)
+    client_confrontation_markers = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Conversation report {self.pk} of transcript {self.transcript_id}"

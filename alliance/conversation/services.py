@@ -14,6 +14,7 @@ from alliance.appointments.models import Appointment
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.conversation.analysis import Analysis
+from alliance.conversation.coding import CONFRONTATION, WITHDRAWAL
 from alliance.conversation.importers import ParsedTranscript, parse_transcript
 from alliance.conversation.models import (
     AnalysisStatus,
@@ -99,6 +100,10 @@ def store_report(
         complex_reflection_pct=figures["complex_reflection_pct"],
         open_question_pct=figures["open_question_pct"],
         therapist_talk_share=figures["therapist_talk_share"],
+        client_withdrawal_markers=sum(1 for m, _ in analysis.report.markers if m == WITHDRAWAL),
+        client_confrontation_markers=sum(
+            1 for m, _ in analysis.report.markers if m == CONFRONTATION
+        ),
     )
     transcript.status = AnalysisStatus.DONE
     transcript.failure = ""

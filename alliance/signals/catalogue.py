@@ -142,6 +142,18 @@ RULES: tuple[Rule, ...] = (
         "Withdrawal marker (Safran and Muran); product.md C7 (attendance as rupture evidence).",
     ),
     Rule(
+        "rupture.transcript_markers",
+        "rupture",
+        "Rupture markers in a session transcript",
+        "The conversation report of a session finds at least this many client turns with "
+        "rupture markers: withdrawal (minimal answers, 'I don't know', deference) or "
+        "confrontation (complaints about the therapist or the therapy). Only the counts reach "
+        "the flag; the quotes stay in the encrypted report.",
+        "Safran and Muran's rupture markers, coded locally (docs/conversation.md); the count is "
+        "a project default.",
+        (Parameter("min_markers", 3, 1, 50, "Client turns with a marker.", integer=True),),
+    ),
+    Rule(
         "rupture.recovered",
         "rupture",
         "Recovered to baseline (suggests resolution)",

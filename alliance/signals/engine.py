@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from alliance.agreements.terms import terms_by_episode
@@ -31,6 +31,7 @@ from alliance.signals.evidence import (
     SafetyAnswer,
     Scale,
     Score,
+    TranscriptMarkers,
     Visit,
 )
 from alliance.signals.models import (
@@ -163,6 +164,24 @@ def load_evidence(
     )
     for pk, episode_id, start, status in visits:
         evidence[episode_id].visits.append(Visit(f"appointment:{pk}", pk, start, status))
+    from alliance.conversation.models import ConversationReport
+
+    for transcript_id, episode_id, start, withdrawal, confrontation in (
+        ConversationReport.objects.filter(transcript__appointment__episode_id__in=ids)
+        .filter(
+            models.Q(client_withdrawal_markers__gt=0) | models.Q(client_confrontation_markers__gt=0)
+        )
+        .values_list(
+            "transcript_id",
+            "transcript__appointment__episode_id",
+            "transcript__appointment__scheduled_start",
+            "client_withdrawal_markers",
+            "client_confrontation_markers",
+        )
+    ):
+        evidence[episode_id].transcripts.append(
+            TranscriptMarkers(f"transcript:{transcript_id}", start, withdrawal, confrontation)
+        )
     preparations = SessionPreparation.objects.filter(appointment__episode_id__in=ids).values_list(
         "id", "appointment__episode_id", "submitted_at", "talk_about", "since_last_time"
     )

@@ -60,6 +60,16 @@ class FreeText:
     source: str  # "check-in comment", "session preparation", ...
 
 
+@dataclass(frozen=True)
+class TranscriptMarkers:
+    """Rupture markers the conversation coder found in the client's turns of one session."""
+
+    ref: str  # "transcript:<id>"
+    at: datetime  # when the session took place
+    withdrawal: int
+    confrontation: int
+
+
 @dataclass
 class EpisodeEvidence:
     episode_id: int
@@ -72,6 +82,7 @@ class EpisodeEvidence:
     scales: dict[str, Scale] = field(default_factory=dict)
     safety: list[SafetyAnswer] = field(default_factory=list)
     texts: list[FreeText] = field(default_factory=list)
+    transcripts: list[TranscriptMarkers] = field(default_factory=list)
     agreed_gap_days: float | None = None  # from the agreement's session frequency
     is_open: bool = True
 
@@ -91,6 +102,7 @@ class EpisodeEvidence:
             scales=self.scales,
             safety=[s for s in self.safety if s.at <= moment],
             texts=[t for t in self.texts if t.at <= moment],
+            transcripts=[t for t in self.transcripts if t.at <= moment],
             agreed_gap_days=self.agreed_gap_days,
             is_open=self.is_open,
         )

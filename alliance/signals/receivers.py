@@ -68,6 +68,15 @@ def preparation_saved(sender: Any, instance: SessionPreparation, **kwargs: Any) 
         queue_evaluation(episode_id)
 
 
+@receiver(post_save, sender="conversation.ConversationReport", dispatch_uid="signals-transcript")
+def transcript_analysed(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if created and (instance.client_withdrawal_markers or instance.client_confrontation_markers):
+        episode_id = Appointment.objects.values_list("episode_id", flat=True).get(
+            pk=instance.transcript.appointment_id
+        )
+        queue_evaluation(episode_id)
+
+
 @receiver(post_save, sender=Appointment, dispatch_uid="signals-appointment")
 def appointment_saved(sender: Any, instance: Appointment, created: bool, **kwargs: Any) -> None:
     update_fields = kwargs.get("update_fields")

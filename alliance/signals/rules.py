@@ -325,6 +325,40 @@ def rupture_scan(
             owner.finding_keys.append(finding.key)
             if not owner.subtype:
                 owner.subtype = "withdrawal"
+    if rules.enabled("rupture.transcript_markers"):
+        least = int(rules.param("rupture.transcript_markers", "min_markers"))
+        for session in evidence.transcripts:
+            count = session.withdrawal + session.confrontation
+            if count < least:
+                continue
+            kind = "confrontation" if session.confrontation >= session.withdrawal else "withdrawal"
+            finding = Finding(
+                kind="rupture",
+                rule="rupture.transcript_markers",
+                key=f"{session.ref}:markers",
+                severity=WARNING,
+                explanation=(
+                    f"The transcript of the session on {session.at:%d %b %Y} shows "
+                    f"{session.confrontation} confrontation and {session.withdrawal} withdrawal "
+                    "markers in the client's turns (see its conversation report)"
+                ),
+                observed_at=session.at,
+                evidence=(
+                    _item("confrontation markers", session.confrontation, session.at, session.ref),
+                    _item("withdrawal markers", session.withdrawal, session.at, session.ref),
+                ),
+                parameters={"min_markers": least},
+                subtype=kind,
+                clearable=False,
+            )
+            findings.append(finding)
+            owner = _course_covering(courses, session.at)
+            if owner is None:
+                owner = RuptureCourse(finding.key, session.at, fmean(calm) if calm else None)
+                courses.append(owner)
+            owner.finding_keys.append(finding.key)
+            if not owner.subtype or kind == "confrontation":
+                owner.subtype = kind
     courses.sort(key=lambda c: c.began_at)
     return findings, courses, (fmean(calm) if calm else None)
 

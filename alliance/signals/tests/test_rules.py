@@ -27,7 +27,7 @@ from alliance.signals.catalogue import (
     defaults,
     rule_set,
 )
-from alliance.signals.evidence import CheckIn, EpisodeEvidence
+from alliance.signals.evidence import CheckIn, EpisodeEvidence, TranscriptMarkers
 from alliance.signals.risk import dropout_risk
 from alliance.signals.rules import Evaluation, Finding, risk_now
 from alliance.signals.tests.builders import (
@@ -68,6 +68,7 @@ FIRING: dict[str, Callable[[], EpisodeEvidence]] = {
     "rupture.missed_after_low": lambda: series(
         [36, 36, 28], statuses=["attended"] * 3 + ["no_show"]
     ),
+    "rupture.transcript_markers": lambda: with_transcript(series([36, 36, 36]), 1, 2),
     "rupture.recovered": lambda: series([36, 36, 36, 28, 35]),
     "low_alliance.from_start": lambda: series([30, 31]),
     "not_on_track.reliable_deterioration": lambda: series([36] * 4, outcomes=PHQ_WORSE),
@@ -82,6 +83,7 @@ FIRING: dict[str, Callable[[], EpisodeEvidence]] = {
 }
 
 QUIET: dict[str, Callable[[], EpisodeEvidence]] = {
+    "rupture.transcript_markers": lambda: with_transcript(series([36, 36, 36]), 1, 1),
     "rupture.own_level": lambda: series([33, 31]),  # crosses the cut-off, 2 points below
     "rupture.below_cutoff": lambda: series([30, 30, 30, 30]),
     "rupture.drop_from_previous": lambda: series([38, 34]),
@@ -108,6 +110,16 @@ QUIET: dict[str, Callable[[], EpisodeEvidence]] = {
 
 # Rules that raise no flag of their own: recovery ends a rupture course; the own-level rule is a
 # condition every score-based rupture rule must also meet.
+def with_transcript(
+    evidence: EpisodeEvidence, withdrawal: int, confrontation: int
+) -> EpisodeEvidence:
+    """``evidence`` with the conversation report of its second session."""
+    evidence.transcripts.append(
+        TranscriptMarkers("transcript:7", session_at(1), withdrawal, confrontation)
+    )
+    return evidence
+
+
 NO_FLAG_OF_THEIR_OWN = {"rupture.recovered", "rupture.own_level"}
 
 
