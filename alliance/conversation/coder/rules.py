@@ -265,6 +265,7 @@ _SUBJECTS = frozenset(
     ]
 )
 _CLOSED_WH = frozenset({"who", "when", "which", "whose", "whom", "where"})
+_OPEN_MODALS = frozenset({"would", "could", "might", "can"})
 _ELABORATE = frozenset(
     [
         "tell",
@@ -488,6 +489,10 @@ def _question_kind(sentence: str) -> str | None:
             return c.OPEN_QUESTION
         return None
     if first in _CLOSED_WH:
+        if first in ("who", "where", "which") and second in _OPEN_MODALS:
+            # "Who could help you with that?", "Where would you like to go from here?": the
+            # client is asked to think and answer in their own words, not to give a fact.
+            return c.OPEN_QUESTION if asked or second in _AUX else None
         if first == "where" and (
             {"see", "leave", "leaves", "fit", "fits", "go", "start"} & set(rest)
         ):
@@ -510,9 +515,14 @@ def _question_kind(sentence: str) -> str | None:
             and tokens[4] != "think"
         ):
             return c.OPEN_QUESTION
+        if " ".join(tokens[1:5]).startswith(("there anything else", "there anything more")):
+            return c.OPEN_QUESTION  # "Is there anything else...?", as "Anything else?"
         if asked or second in _SUBJECTS:
             return c.CLOSED_QUESTION
         return None
+    if first in ("anything", "any") and second in ("else", "other"):
+        # "Anything else?", "Any other thoughts?": an invitation to go on in one's own words.
+        return c.OPEN_QUESTION if asked else None
     if first in ("any", "anything", "anyone", "or", "ready", "shall"):
         return c.CLOSED_QUESTION if asked else None
     if asked:
