@@ -42,9 +42,10 @@ def upload_transcript(
     data: bytes,
     filename: str = "",
     speakers: Mapping[str, str] | None = None,
+    queue_analysis: bool = True,
 ) -> Transcript:
     """Parse and store a transcript (``TranscriptError`` if it cannot be read) and queue its
-    analysis once the upload is committed."""
+    analysis once the upload is committed (unless the caller analyses it itself: the demo)."""
     if actor.user is None:
         raise DomainError("Only a signed-in therapist can upload a transcript.")
     parsed: ParsedTranscript = parse_transcript(data, filename=filename, speakers=speakers)
@@ -66,6 +67,8 @@ def upload_transcript(
         client_id=appointment.episode.client_id,
         detail={"format": parsed.format, "turns": len(parsed.turns)},
     )
+    if not queue_analysis:
+        return transcript
     from alliance.conversation.tasks import analyze_transcript
 
     transaction.on_commit(lambda: analyze_transcript.enqueue(transcript.pk))

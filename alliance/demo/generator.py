@@ -5,9 +5,10 @@
 episodes, appointments, phase history, then the measures (intake outcome measures, and the
 check-ins, self-ratings, reviews and outcome measures due after each attended session), then the
 agreements, goals, session records and calendar feed (``together``), and last the signals
-engine's flags over all of it, with what the therapists did about some of them (``signals``).
-A later feature that adds data adds a step to ``DEMO_STEPS`` and the query for its rows to
-``DEMO_ROWS_IN_DELETE_ORDER``, so that ``reset_demo_practice`` removes them again.
+engine's flags over all of it, with what the therapists did about some of them (``signals``),
+then one analysed session transcript (``conversation``). A later feature that adds data adds a
+step to ``DEMO_STEPS`` and the query for its rows to ``DEMO_ROWS_IN_DELETE_ORDER``, so that
+``reset_demo_practice`` removes them again.
 
 The same seed and the same ``today`` give the same practice, row for row (database ids and
 creation stamps aside). Every name is synthetic.
@@ -49,6 +50,7 @@ from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import Actor, record
 from alliance.demo import notes
 from alliance.demo.answers import answers_for
+from alliance.demo.conversation import CONVERSATION_ROWS, create_transcript
 from alliance.demo.planning import (
     ADMIN,
     OUTCOME_EVERY,
@@ -152,6 +154,7 @@ class DemoSummary:
     calendar_feed_url: str = ""
     flags: dict[str, int] = field(default_factory=dict)  # by kind
     ruptures: dict[str, int] = field(default_factory=dict)  # by status
+    transcripts: int = 0  # analysed, each with its conversation report
 
 
 @dataclass
@@ -183,6 +186,7 @@ class DemoBuild:
     calendar_feed_url: str = ""
     flags: Counter[str] = field(default_factory=Counter)  # by kind
     ruptures: Counter[str] = field(default_factory=Counter)  # by status
+    transcripts: int = 0
     highlights: list[str] = field(default_factory=list)  # "worth a look", from the later steps
 
     def session_start(self, day: date, hour: int) -> datetime:
@@ -376,6 +380,7 @@ DEMO_STEPS: tuple[DemoStep, ...] = (
     create_session_records,
     create_calendar_feed,
     create_signals,
+    create_transcript,
     share_demo_password,
     record_demo_loaded,
 )
@@ -691,6 +696,7 @@ def _summarise(build: DemoBuild, seed: int) -> DemoSummary:
         calendar_feed_url=build.calendar_feed_url,
         flags={kind.value: build.flags[kind.value] for kind in FlagKind},
         ruptures={status.value: build.ruptures[status.value] for status in RuptureStatus},
+        transcripts=build.transcripts,
     )
 
 
@@ -739,6 +745,7 @@ def _delete_demo_audit_rows(practice: Practice) -> int:
 # Rows go before what they point at: foreign keys protect their targets. A feature that adds data
 # to the demo adds the query for it here, before the rows it refers to.
 DEMO_ROWS_IN_DELETE_ORDER: tuple[Callable[[Practice], models.QuerySet[Any]], ...] = (
+    *CONVERSATION_ROWS,
     # Signals: flags point at their rupture episode, repair steps at theirs, replies at the
     # response they answer; all of them at the episode, the client or an account.
     lambda practice: Flag.objects.filter(practice=practice),

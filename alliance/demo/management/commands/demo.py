@@ -96,6 +96,12 @@ class Command(BaseCommand):
             f"  {sum(summary.flags.values())} signal flags ({flags or 'none'}); "
             f"{sum(summary.ruptures.values())} rupture episodes ({ruptures or 'none'})."
         )
+        if summary.transcripts:
+            plural = "" if summary.transcripts == 1 else "s"
+            self.stdout.write(
+                f"  {summary.transcripts} session transcript{plural} analysed, each with its "
+                "conversation report."
+            )
         if summary.calendar_feed_url:
             self.stdout.write(f"Calendar feed for dana: {summary.calendar_feed_url}")
         self.stdout.write(f"Demo accounts, all with the password {DEMO_PASSWORD!r}:")
