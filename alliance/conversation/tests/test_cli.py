@@ -5,7 +5,6 @@ shows the command never touches the database."""
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
@@ -113,14 +112,6 @@ def test_the_coder_is_not_loaded_when_no_file_can_be_read(monkeypatch, files):
     assert "line 6" in err and error is not None
 
 
-def _has_the_shipped_coder() -> bool:
-    try:
-        return hasattr(importlib.import_module("alliance.conversation.coder"), "active_coder")
-    except ImportError:
-        return False
-
-
-@pytest.mark.skipif(not _has_the_shipped_coder(), reason="the shipped coder is not there yet")
 def test_the_installed_command_with_a_fresh_data_dir(files, tmp_path):
     good, _, broken = files
     data_dir = tmp_path / "fresh-data"
