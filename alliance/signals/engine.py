@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from alliance.agreements.terms import terms_by_episode
 from alliance.appointments.models import Appointment, SessionPreparation
+from alliance.conversation.models import ConversationReport
 from alliance.measures.definitions import CHECKIN_ID, Direction, InstrumentKind
 from alliance.measures.models import MeasureResponse
 from alliance.measures.registry import all_instruments
@@ -164,8 +165,6 @@ def load_evidence(
     )
     for pk, episode_id, start, status in visits:
         evidence[episode_id].visits.append(Visit(f"appointment:{pk}", pk, start, status))
-    from alliance.conversation.models import ConversationReport
-
     for transcript_id, episode_id, start, withdrawal, confrontation in (
         ConversationReport.objects.filter(transcript__appointment__episode_id__in=ids)
         .filter(
@@ -232,7 +231,13 @@ def expected_bands(practice_id: int, rules: RuleSet, scales: dict[str, Scale]) -
     return ExpectedBands.from_ended_episodes(rules, scales, rows)
 
 
-def evaluate_episodes(episode_ids: Iterable[int], *, now: datetime | None = None) -> Outcome:
+def evaluate_episodes(
+    episode_ids: Iterable[int],
+    *,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Outcome:
+    """Evaluate in chunks of ``CHUNK`` episodes; ``progress(done, total)`` after each chunk."""
     now = now or timezone.now()
     ids = list(episode_ids)
     total = Outcome()
@@ -252,16 +257,23 @@ def evaluate_episodes(episode_ids: Iterable[int], *, now: datetime | None = None
             rules, bands = rules_cache[episode.practice_id]
             results[episode.pk] = evaluate(evidence[episode.pk], rules, bands)
         total.add(reconcile(episodes, results, now))
+        if progress is not None:
+            progress(min(start + CHUNK, len(ids)), len(ids))
     return total
 
 
-def evaluate_practice(practice_id: int, *, now: datetime | None = None) -> Outcome:
+def evaluate_practice(
+    practice_id: int,
+    *,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Outcome:
     ids = list(
         CareEpisode.objects.filter(practice_id=practice_id)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return evaluate_episodes(ids, now=now)
+    return evaluate_episodes(ids, now=now, progress=progress)
 
 
 def _new_flag(episode: CareEpisode, finding: Finding, now: datetime) -> Flag:

@@ -15,6 +15,7 @@ from typing import Any
 
 from alliance.signals.catalogue import RuleSet
 from alliance.signals.evidence import EpisodeEvidence
+from alliance.signals.findings import cutoff_in_force
 
 DEFAULT_GAP_DAYS = 7.0
 RULE = "dropout.risk"
@@ -52,7 +53,7 @@ def dropout_risk(
     """``own_level``: the client's mean check-in outside ruptures; ``unrecovered_since``: when a
     rupture began whose check-ins have not come back (both from the rupture scan)."""
     p = rules.params(RULE)
-    cutoff = rules.param("rupture.below_cutoff", "cutoff") or evidence.checkin_cutoff
+    cutoff = cutoff_in_force(evidence, rules)
     factors: list[Factor] = []
     past = [v for v in evidence.visits if v.start <= evidence.now and v.status != "scheduled"]
     counted = [v for v in past if v.status != "cancelled"][-int(p["recent_appointments"]) :]

@@ -194,8 +194,12 @@ def close_rupture(
     *, actor: Actor, rupture: RuptureEpisode, resolved: bool, note: str = ""
 ) -> RuptureEpisode:
     """Resolved only once the client's check-ins are back at their baseline (the engine suggests
-    it); otherwise a therapist may close it as not recovered, with a note."""
+    it); otherwise a therapist may close it as not recovered, with a note. Closing it the same way
+    twice (a double click, a resent form) changes nothing."""
     rupture = RuptureEpisode.objects.select_for_update().get(pk=rupture.pk)
+    wanted = RuptureStatus.RESOLVED if resolved else RuptureStatus.UNRESOLVED
+    if rupture.status == wanted:
+        return rupture
     _require_open(rupture)
     if resolved and rupture.recovery_suggested_at is None:
         raise DomainError(
@@ -204,7 +208,7 @@ def close_rupture(
         )
     cleaned = _text(note, field="note", what="why it is closed", required=not resolved)
     _acknowledge(actor, rupture)
-    rupture.status = RuptureStatus.RESOLVED if resolved else RuptureStatus.UNRESOLVED
+    rupture.status = wanted
     rupture.closed_at = timezone.now()
     rupture.closed_by = actor.user
     rupture.closing_note = cleaned

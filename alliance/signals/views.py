@@ -9,6 +9,8 @@ supervisor reads the rupture page without forms.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +31,7 @@ from alliance.signals.access import (
     get_response_for_user,
     get_rupture_for_user,
 )
-from alliance.signals.models import RepairStrategy, RuptureEpisode, RuptureStatus, RuptureType
+from alliance.signals.models import RepairStrategy, RuptureEpisode, RuptureType
 from alliance.signals.selectors import rupture_view
 
 
@@ -83,62 +85,71 @@ def rupture_detail(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpRe
     )
 
 
+def _change_rupture(
+    request: AuthenticatedHttpRequest,
+    rupture_id: int,
+    done: str,
+    change: Callable[[Actor, RuptureEpisode], object],
+) -> HttpResponse:
+    """The shape of every rupture form: the therapist's rupture, the service, back to the page
+    (or the 400 page with the reason the rules give)."""
+    rupture = get_rupture_for_user(request.user, rupture_id, for_change=True)
+    try:
+        change(Actor.from_request(request), rupture)
+    except DomainError as error:
+        return _rupture_problem(request, rupture, error.message)
+    return _back_to_rupture(request, rupture, done)
+
+
 @require_POST
 @role_required(Role.THERAPIST)
 def rupture_acknowledge(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
-    rupture = get_rupture_for_user(request.user, rupture_id, for_change=True)
-    try:
-        services.acknowledge_rupture(actor=Actor.from_request(request), rupture=rupture)
-    except DomainError as error:
-        return _rupture_problem(request, rupture, error.message)
-    return _back_to_rupture(request, rupture, "Rupture acknowledged.")
+    return _change_rupture(
+        request,
+        rupture_id,
+        "Rupture acknowledged.",
+        lambda actor, rupture: services.acknowledge_rupture(actor=actor, rupture=rupture),
+    )
 
 
 @require_POST
 @role_required(Role.THERAPIST)
 def rupture_repair(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
-    rupture = get_rupture_for_user(request.user, rupture_id, for_change=True)
-    try:
-        services.record_repair(
-            actor=Actor.from_request(request),
+    return _change_rupture(
+        request,
+        rupture_id,
+        "Repair step recorded.",
+        lambda actor, rupture: services.record_repair(
+            actor=actor,
             rupture=rupture,
             strategies=request.POST.getlist("strategies"),
             what_was_said=request.POST.get("what_was_said", ""),
-        )
-    except DomainError as error:
-        return _rupture_problem(request, rupture, error.message)
-    return _back_to_rupture(request, rupture, "Repair step recorded.")
+        ),
+    )
 
 
 @require_POST
 @role_required(Role.THERAPIST)
 def rupture_resolve(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
-    rupture = get_rupture_for_user(request.user, rupture_id, for_change=True)
-    if rupture.status == RuptureStatus.RESOLVED:  # the same button pressed twice
-        return _back_to_rupture(request, rupture, "Rupture resolved.")
-    try:
-        services.close_rupture(actor=Actor.from_request(request), rupture=rupture, resolved=True)
-    except DomainError as error:
-        return _rupture_problem(request, rupture, error.message)
-    return _back_to_rupture(request, rupture, "Rupture resolved.")
+    return _change_rupture(
+        request,
+        rupture_id,
+        "Rupture resolved.",
+        lambda actor, rupture: services.close_rupture(actor=actor, rupture=rupture, resolved=True),
+    )
 
 
 @require_POST
 @role_required(Role.THERAPIST)
 def rupture_close(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
-    rupture = get_rupture_for_user(request.user, rupture_id, for_change=True)
-    if rupture.status == RuptureStatus.UNRESOLVED:  # the same form sent twice
-        return _back_to_rupture(request, rupture, "Rupture closed without recovery.")
-    try:
-        services.close_rupture(
-            actor=Actor.from_request(request),
-            rupture=rupture,
-            resolved=False,
-            note=request.POST.get("note", ""),
-        )
-    except DomainError as error:
-        return _rupture_problem(request, rupture, error.message)
-    return _back_to_rupture(request, rupture, "Rupture closed without recovery.")
+    return _change_rupture(
+        request,
+        rupture_id,
+        "Rupture closed without recovery.",
+        lambda actor, rupture: services.close_rupture(
+            actor=actor, rupture=rupture, resolved=False, note=request.POST.get("note", "")
+        ),
+    )
 
 
 @require_POST

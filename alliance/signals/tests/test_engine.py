@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -45,6 +44,7 @@ from alliance.signals.tests.stored import (
     snapshot,
 )
 from alliance.testing.personas import Personas
+from alliance.testing.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -508,12 +508,7 @@ def test_an_ordinary_checkin_queues_the_evaluation(
     assert queued.task_path == "alliance.signals.tasks.evaluate_episode"
     assert queued.args_kwargs["args"] == [episode.pk]
     assert not flags(episode)
-    # The worker recycles old connections between tasks; inside the test's transaction that
-    # would close the connection under it (on PostgreSQL), so only that is switched off here.
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-    call_command("db_worker", "--batch", "--queue-name", "default", verbosity=0)
+    run_queued_tasks(monkeypatch)  # the real worker, in batch mode
     queued.refresh_from_db()
     assert queued.status == "SUCCESSFUL", queued.traceback
     assert flags(episode, kind=FlagKind.RUPTURE)

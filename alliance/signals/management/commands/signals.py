@@ -16,9 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
-from alliance.practice.models import CareEpisode, Practice
+from alliance.practice.models import Practice
 from alliance.signals import engine
 from alliance.signals.catalogue_doc import rules_markdown
 from alliance.signals.tasks import notify_crisis
@@ -46,22 +45,11 @@ class Command(BaseCommand):
             self._evaluate(practice)
 
     def _evaluate(self, practice: Practice) -> None:
-        """``engine.evaluate_practice``, a chunk at a time so that a long run shows progress."""
-        now = timezone.now()
-        ids = list(
-            CareEpisode.objects.filter(practice=practice)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        total = engine.Outcome()
-        chunks = range(0, len(ids), engine.CHUNK)
-        for start in chunks:
-            total.add(engine.evaluate_episodes(ids[start : start + engine.CHUNK], now=now))
-            if len(chunks) > 1:
-                self.stderr.write(
-                    f"{practice.slug}: {min(start + engine.CHUNK, len(ids))} of {len(ids)} "
-                    "episodes evaluated"
-                )
+        def progress(done: int, total: int) -> None:
+            if total > engine.CHUNK:  # a long run shows how far it has got
+                self.stderr.write(f"{practice.slug}: {done} of {total} episodes evaluated")
+
+        total = engine.evaluate_practice(practice.pk, progress=progress)
         emailed = notify_crisis(total.new_crisis_flags) if total.new_crisis_flags else 0
         self.stdout.write(f"{practice.name} ({practice.slug}): {describe(total, emailed)}")
 

@@ -1,0 +1,155 @@
+"""What every format shares: the limits and format names, speaker labels and roles, the error,
+the raw turn each reader produces, and how raw turns become ``Turn``s."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from alliance.conversation.coding import CLIENT, THERAPIST, Turn
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_TURNS = 5_000
+
+TEXT, VTT, SRT, JSON = "text", "vtt", "srt", "json"
+FORMATS = (TEXT, VTT, SRT, JSON)
+FORMAT_LABELS = {TEXT: "Plain text", VTT: "WebVTT", SRT: "SubRip (SRT)", JSON: "JSON"}
+EXTENSIONS = {".txt": TEXT, ".text": TEXT, ".vtt": VTT, ".srt": SRT, ".json": JSON}
+
+# Labels every transcript may use without a mapping (compared case-insensitively).
+BUILT_IN_LABELS = {
+    "t": THERAPIST,
+    "therapist": THERAPIST,
+    "counsellor": THERAPIST,
+    "counselor": THERAPIST,
+    "clinician": THERAPIST,
+    "c": CLIENT,
+    "client": CLIENT,
+    "patient": CLIENT,
+}
+ROLE_WORDS = {"therapist": THERAPIST, "t": THERAPIST, "client": CLIENT, "c": CLIENT}
+
+# "Dr. Lee: text", "Sam: text": a name of at most four words, starting with a letter.
+LABEL_RE = re.compile(r"^\s*(?P<label>[^\W\d_][\w.'’-]*(?: [\w.'’-]+){0,3}?)\s*:\s*(?P<text>.*)$")
+TAG_RE = re.compile(r"<[^>]*>")
+
+
+class TranscriptError(ValueError):
+    """A transcript that cannot be read; the message names the line and the problem."""
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(f"line {line}: {message}" if line is not None else message)
+        self.line = line
+        self.problem = message
+
+
+def normalise_mapping(speakers: Mapping[str, Any]) -> dict[str, str]:
+    """``{"Dr Lee": "therapist"}`` with keys compared case- and space-insensitively."""
+    mapping: dict[str, str] = {}
+    for name, role in speakers.items():
+        if not isinstance(role, str) or role.strip().lower() not in ROLE_WORDS:
+            raise TranscriptError(
+                f"the speaker {name!r} must be mapped to therapist or client, not {role!r}"
+            )
+        mapping[_key(name)] = ROLE_WORDS[role.strip().lower()]
+    return mapping
+
+
+def parse_speaker_lines(text: str) -> dict[str, str]:
+    """``Name = therapist`` lines (also ``Name: client``), as typed in the upload form."""
+    mapping: dict[str, str] = {}
+    for number, line in enumerate(text.replace("\r", "\n").split("\n"), start=1):
+        if not line.strip():
+            continue
+        name, separator, role = line.rpartition("=") if "=" in line else line.rpartition(":")
+        if not separator or not name.strip():
+            raise TranscriptError(
+                f'the speaker list, line {number}: write "Name = therapist" or "Name = client"'
+            )
+        if role.strip().lower() not in ROLE_WORDS:
+            raise TranscriptError(
+                f"the speaker list, line {number}: {role.strip()!r} is neither therapist nor client"
+            )
+        mapping[name.strip()] = ROLE_WORDS[role.strip().lower()]
+    return mapping
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+# --- Raw turns: a label, some text, maybe times ---------------------------------------------------
+
+
+@dataclass
+class _Raw:
+    label: str
+    text: str
+    line: int
+    start: float | None = None
+    end: float | None = None
+
+
+def _clean(text: str) -> str:
+    return " ".join(html.unescape(TAG_RE.sub("", text)).split())
+
+
+def _resolve(raw: list[_Raw], mapping: dict[str, str], *, merge: bool) -> tuple[Turn, ...]:
+    """Labels to roles, empty turns dropped, one speaker's consecutive cues merged."""
+    roles = _roles(raw, mapping)
+    turns: list[Turn] = []
+    for item in raw:
+        text = _clean(item.text)
+        if not text:
+            continue
+        speaker = roles[_key(item.label)]
+        if merge and turns and turns[-1].speaker == speaker:
+            previous = turns[-1]
+            turns[-1] = replace(
+                previous,
+                text=f"{previous.text} {text}",
+                end=item.end if item.end is not None else previous.end,
+            )
+            continue
+        if len(turns) == MAX_TURNS:
+            raise TranscriptError(
+                f"more than {MAX_TURNS:,} turns; split the transcript into parts", line=item.line
+            )
+        turns.append(Turn(len(turns), speaker, text, item.start, item.end, item.line))
+    return tuple(turns)
+
+
+def _roles(raw: list[_Raw], mapping: dict[str, str]) -> dict[str, str]:
+    """Who each label is. One unknown name beside a known role takes the other role; more
+    unknown names than that need a mapping."""
+    roles: dict[str, str] = {}
+    unknown: dict[str, _Raw] = {}
+    for item in raw:
+        key = _key(item.label)
+        if key in roles or key in unknown:
+            continue
+        role = mapping.get(key) or BUILT_IN_LABELS.get(key)
+        if role is None:
+            unknown[key] = item
+        else:
+            roles[key] = role
+    if len(unknown) == 1 and len(set(roles.values())) == 1:
+        [key] = unknown
+        roles[key] = CLIENT if THERAPIST in roles.values() else THERAPIST
+        return roles
+    for item in unknown.values():
+        raise TranscriptError(
+            f"the speaker {item.label!r} is neither therapist nor client: say who is who "
+            f'(e.g. "{item.label} = therapist")',
+            line=item.line,
+        )
+    return roles
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return json.dumps(text if len(text) <= limit else text[: limit - 1] + "…", ensure_ascii=False)
