@@ -26,8 +26,10 @@ What is measured (our codes mapped onto AnnoMI's labels):
   and MITI thresholds plus not directing), each also from AnnoMI's own labels; the one named by
   ``SESSION_SCORE`` (1 - share of therapist turns giving advice or information) was chosen
   AFTER comparing them on this development part, so its figure here is optimistic and the
-  held-out part of AnnoMI is the honest test. Also a "?"-counting baseline (the share of
-  therapist turns containing "?").
+  held-out part of AnnoMI is the honest test. A nested check measures the choosing itself: in
+  five folds grouped by video the formula is chosen on four folds and scored on the fifth
+  (conversation_session.nested_choice). Also two "?"-counting baselines (the share of therapist
+  turns containing "?", and the number of "?" the therapist says).
 
 Subtypes in AnnoMI-full.csv repeat once per annotator for the transcripts several people coded;
 each utterance takes the majority subtype over its annotators, a tie going to the annotator with
@@ -47,24 +49,27 @@ session_auc=<x> turns_per_second=<x>   (on one line)
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import sys
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sklearn.metrics import confusion_matrix, f1_score, roc_auc_score  # noqa: E402
+from sklearn.metrics import confusion_matrix, f1_score  # noqa: E402
 
 from alliance.conversation import coding as c  # noqa: E402
 from alliance.conversation.coder import ShippedCoder  # noqa: E402
 from alliance.conversation.coder.examples import SHIPPED_EXAMPLES, read_examples  # noqa: E402
-from alliance.conversation.report import build_report  # noqa: E402
+from bench.annomi import Utterance, load, transcripts  # noqa: E402
+from bench.conversation_session import (  # noqa: E402
+    NESTED_FOLDS,
+    SESSION_FORMULAS,
+    SESSION_SCORE,
+    session_level,
+)
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "annomi-dev"
 
@@ -82,70 +87,6 @@ TALK_LABELS = ["change", "neutral", "sustain"]
 QUESTION_SUBTYPE = {c.OPEN_QUESTION: "open", c.CLOSED_QUESTION: "closed"}
 REFLECTION_SUBTYPE = {c.SIMPLE_REFLECTION: "simple", c.COMPLEX_REFLECTION: "complex"}
 MISSING = "(not coded)"
-
-
-@dataclass
-class Utterance:
-    transcript: str
-    order: int
-    speaker: str
-    text: str
-    main: str
-    talk: str
-    quality: str
-    video: str
-    question_subtype: str = ""
-    reflection_subtype: str = ""
-
-
-def load(data: Path) -> list[Utterance]:
-    with (data / "AnnoMI-simple.csv").open(encoding="utf-8", newline="") as handle:
-        rows = [
-            Utterance(
-                transcript=row["transcript_id"],
-                order=int(row["utterance_id"]),
-                speaker=row["interlocutor"],
-                text=row["utterance_text"],
-                main=row["main_therapist_behaviour"],
-                talk=row["client_talk_type"],
-                quality=row["mi_quality"],
-                video=row["video_url"],
-            )
-            for row in csv.DictReader(handle)
-        ]
-    votes: dict[tuple[str, int], dict[str, list[tuple[int, str]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    with (data / "AnnoMI-full.csv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            key = (row["transcript_id"], int(row["utterance_id"]))
-            annotator = int(row["annotator_id"])
-            for column in ("question_subtype", "reflection_subtype"):
-                if row[column] not in ("", "n/a"):
-                    votes[key][column].append((annotator, row[column]))
-    for utterance in rows:
-        found = votes.get((utterance.transcript, utterance.order), {})
-        utterance.question_subtype = _majority(found.get("question_subtype", []))
-        utterance.reflection_subtype = _majority(found.get("reflection_subtype", []))
-    rows.sort(key=lambda u: (u.transcript, u.order))
-    return rows
-
-
-def _majority(votes: list[tuple[int, str]]) -> str:
-    """The most common label; a tie goes to the label of the lowest annotator id among them."""
-    if not votes:
-        return ""
-    counts = Counter(label for _, label in votes)
-    top = max(counts.values())
-    tied = {label for label, count in counts.items() if count == top}
-    return min((annotator, label) for annotator, label in votes if label in tied)[1]
-
-
-def transcripts(rows: list[Utterance]) -> dict[str, list[Utterance]]:
-    grouped: dict[str, list[Utterance]] = defaultdict(list)
-    for row in rows:
-        grouped[row.transcript].append(row)
-    return grouped
 
 
 def code_all(coder: Any, grouped: dict[str, list[Utterance]]) -> dict[str, list[c.CodedTurn]]:
@@ -210,157 +151,6 @@ def print_matrix(title: str, gold: list[str], predicted: list[str], labels: list
     for label, row in zip(columns, matrix, strict=True):
         if label in labels:
             print(f"{label:<{width}}" + "".join(f"{value:>{width}}" for value in row))
-
-
-# --- Session quality ---------------------------------------------------------------------------
-
-
-def figures(turns: list[c.CodedTurn]) -> dict[str, float]:
-    """The figures the session formulas use, from the session report Alliance shows the therapist
-    (``report.build_report``: turns carrying each code) and from the coded turns."""
-    report = build_report(turns)
-    therapist = [one for one in turns if one.turn.speaker == c.THERAPIST]
-    count = len(therapist)
-    reflecting = sum(bool(set(one.codes) & REFLECTION_CODES) for one in therapist)
-    informing = sum(bool(set(one.codes) & INPUT_CODES) for one in therapist)
-    if report.questions:
-        ratio = report.reflections / report.questions
-    else:
-        ratio = 2.0 if report.reflections else 0.0  # reflections and no questions: "good"
-    non_adherent = report.advice_without_permission + report.judgments
-    adherent = report.affirmations + report.advice_with_permission
-    return {
-        "reflection_to_question": ratio,
-        "complex_share": (report.complex_reflection_pct or 0.0) / 100,
-        "open_share": (report.open_question_pct or 0.0) / 100,
-        "non_adherent_share": non_adherent / count if count else 0.0,
-        "adherent_pct": adherent / (adherent + non_adherent) if adherent + non_adherent else 1.0,
-        "input_share": informing / count if count else 0.0,
-        "listening_share": reflecting / (reflecting + informing) if reflecting + informing else 0.5,
-        "talk_share": (report.therapist_talk_share or 0.0) / 100,
-    }
-
-
-REFLECTION_CODES = frozenset({c.SIMPLE_REFLECTION, c.COMPLEX_REFLECTION})
-INPUT_CODES = frozenset({c.ADVICE, c.INFORMATION})
-
-
-def miti_thresholds(figure: dict[str, float]) -> float:
-    """0-1, the mean of four parts, each 1 at MITI 4.2.1 'good' competence (or MITI 3.1.1's, for
-    open questions, which MITI 4 no longer thresholds) and falling linearly to 0:
-
-    - reflection-to-question ratio: 1 at R:Q >= 2 (MITI good), i.e. min(R:Q / 2, 1);
-    - complex reflections: 1 at >= 50% of reflections (MITI good), min(%CR / 0.5, 1);
-    - open questions: 1 at >= 70% of questions (MITI 3.1.1 good), min(%OQ / 0.7, 1);
-    - MI-non-adherent turns (advice without permission, judgment): 1 at none, 0 at 10% or more
-      of the therapist's turns, 1 - min(share / 0.1, 1).
-
-    Fixed before it was first run on AnnoMI (the benchmark's first session score).
-    """
-    parts = (
-        min(figure["reflection_to_question"] / 2, 1.0),
-        min(figure["complex_share"] / 0.5, 1.0),
-        min(figure["open_share"] / 0.7, 1.0),
-        1 - min(figure["non_adherent_share"] / 0.1, 1.0),
-    )
-    return sum(parts) / len(parts)
-
-
-# The session formulas compared (higher = better MI). Each is written from the MI literature with
-# no weight fitted; they were compared on this development part and the one named in
-# SESSION_SCORE chosen after seeing all of them, so its figure here is optimistic (the held-out
-# part of AnnoMI is the honest test).
-SESSION_FORMULAS: dict[str, tuple[str, Any]] = {
-    "miti_thresholds": (
-        "mean of R:Q, %complex, %open, non-adherence against MITI 'good' (the first score)",
-        miti_thresholds,
-    ),
-    "mi_adherent_pct": (
-        "MITI 3.1.1 %MI-adherent: (affirm + advice with permission) / (those + advice "
-        "without permission + judgment)",
-        lambda f: f["adherent_pct"],
-    ),
-    "not_directing": (
-        "1 - share of therapist turns giving advice or information (directing style)",
-        lambda f: 1 - f["input_share"],
-    ),
-    "listening_vs_telling": (
-        "reflecting turns / (reflecting + advice-or-information turns)",
-        lambda f: f["listening_share"],
-    ),
-    "client_talk_share": (
-        "1 - therapist share of the words spoken",
-        lambda f: 1 - f["talk_share"],
-    ),
-    "miti_plus_not_directing": (
-        "mean of the four MITI parts and 1 - input share (equal weights)",
-        lambda f: (4 * miti_thresholds(f) + 1 - f["input_share"]) / 5,
-    ),
-}
-SESSION_SCORE = "not_directing"
-
-
-def session_score(figure: dict[str, float]) -> float:
-    """The session score the benchmark reports: the formula named by ``SESSION_SCORE``."""
-    return float(SESSION_FORMULAS[SESSION_SCORE][1](figure))
-
-
-def gold_figures(rows: list[Utterance]) -> dict[str, float]:
-    """The same figures from AnnoMI's own labels (main behaviour, subtypes). AnnoMI marks
-    neither permission, judgment nor affirmation, so the adherence figures are left at 'none'
-    ('all adherent'); input is AnnoMI's therapist_input; talk share counts words."""
-    therapist = [row for row in rows if row.speaker == "therapist"]
-    questions = sum(row.main == "question" for row in therapist)
-    reflections = sum(row.main == "reflection" for row in therapist)
-    informing = sum(row.main == "therapist_input" for row in therapist)
-    complex_ = [row.reflection_subtype for row in therapist if row.reflection_subtype]
-    open_ = [row.question_subtype for row in therapist if row.question_subtype]
-    therapist_words = sum(len(row.text.split()) for row in therapist)
-    all_words = sum(len(row.text.split()) for row in rows)
-    return {
-        "reflection_to_question": reflections / questions
-        if questions
-        else (2.0 if reflections else 0.0),
-        "complex_share": complex_.count("complex") / len(complex_) if complex_ else 0.0,
-        "open_share": open_.count("open") / len(open_) if open_ else 0.0,
-        "non_adherent_share": 0.0,
-        "adherent_pct": 1.0,
-        "input_share": informing / len(therapist) if therapist else 0.0,
-        "listening_share": reflections / (reflections + informing)
-        if reflections + informing
-        else 0.5,
-        "talk_share": therapist_words / all_words if all_words else 0.0,
-    }
-
-
-def question_mark_share(rows: list[Utterance]) -> float:
-    therapist = [row for row in rows if row.speaker == "therapist"]
-    return sum("?" in row.text for row in therapist) / len(therapist) if therapist else 0.0
-
-
-def session_level(
-    grouped: dict[str, list[Utterance]], coded: dict[str, list[c.CodedTurn]]
-) -> dict[str, float]:
-    labels = [1 if rows[0].quality == "high" else 0 for rows in grouped.values()]
-    ours = [figures(coded[transcript]) for transcript in grouped]
-    gold = [gold_figures(rows) for rows in grouped.values()]
-    results = {
-        "session_auc": float(roc_auc_score(labels, [session_score(f) for f in ours])),
-        "baseline_auc": float(
-            roc_auc_score(labels, [question_mark_share(rows) for rows in grouped.values()])
-        ),
-        "gold_formula_auc": float(roc_auc_score(labels, [session_score(f) for f in gold])),
-        "high": float(sum(labels)),
-        "low": float(len(labels) - sum(labels)),
-    }
-    for name, (_, formula) in SESSION_FORMULAS.items():
-        results[f"formula:{name}"] = float(roc_auc_score(labels, [formula(f) for f in ours]))
-        results[f"gold:{name}"] = float(roc_auc_score(labels, [formula(f) for f in gold]))
-    lower_is_better = {"non_adherent_share", "input_share", "talk_share"}
-    for key in ours[0]:
-        sign = -1 if key in lower_is_better else 1
-        results[f"part:{key}"] = float(roc_auc_score(labels, [sign * f[key] for f in ours]))
-    return results
 
 
 # --- Reference: trained on AnnoMI itself --------------------------------------------------------
@@ -537,7 +327,19 @@ def main() -> None:
         if key.startswith("part:")
     )
     print(f"each figure alone (AUC, the better direction): {parts}")
-    print(f"'?' baseline (share of therapist turns with a '?'): {session['baseline_auc']:.3f}")
+    chosen = ", ".join(
+        f"{key.removeprefix('chosen:')} {value:.0f}"
+        for key, value in session.items()
+        if key.startswith("chosen:")
+    )
+    print(
+        f"nested check of the choice ({NESTED_FOLDS} folds by video, the formula chosen on the "
+        f"other folds each time): ROC AUC {session['nested_auc']:.3f}; chosen: {chosen}"
+    )
+    print(
+        f"'?' baselines: share of therapist turns with a '?' {session['baseline_auc']:.3f}; "
+        f"number of '?' the therapist says {session['baseline_count_auc']:.3f}"
+    )
 
     if not args.no_reference:
         ref = reference(rows)

@@ -29,6 +29,7 @@ from alliance.conversation.coding import (
     CLOSED_QUESTION,
     COMPLEX_REFLECTION,
     CONFRONTATION,
+    INFORMATION,
     JUDGMENT,
     NEUTRAL,
     OPEN_QUESTION,
@@ -55,7 +56,7 @@ CODE_LABELS = {
     COMPLEX_REFLECTION: "Complex reflection",
     AFFIRMATION: "Affirmation / validation",
     ADVICE: "Advice",
-    "information": "Information",
+    INFORMATION: "Information",
     SELF_DISCLOSURE: "Self-disclosure",
     JUDGMENT: "Judgment",
     STRUCTURING: "Structuring",
@@ -122,6 +123,7 @@ class Report:
     reflection_to_question: float | None  # reflections per question
     complex_reflection_pct: float | None  # % of reflections
     open_question_pct: float | None  # % of questions
+    directing_pct: float | None  # % of therapist turns giving advice or information
     affirmations: int
     advice_with_permission: int
     advice_without_permission: int
@@ -204,6 +206,7 @@ def build_report(coded: Sequence[CodedTurn]) -> Report:
     open_, closed = counts[OPEN_QUESTION], counts[CLOSED_QUESTION]
     reflections, questions = simple + complex_, open_ + closed
     advice = [one for one in therapist if has(one, ADVICE)]
+    directing = sum(1 for one in therapist if has(one, ADVICE, INFORMATION))
     with_permission = sum(1 for one in advice if one.detail.get("permission") is True)
     therapist_words = sum(_words(one.turn.text) for one in therapist)
     client_words = sum(_words(one.turn.text) for one in client)
@@ -226,6 +229,7 @@ def build_report(coded: Sequence[CodedTurn]) -> Report:
         reflection_to_question=round(reflections / questions, 2) if questions else None,
         complex_reflection_pct=_percent(complex_, reflections),
         open_question_pct=_percent(open_, questions),
+        directing_pct=_percent(directing, len(therapist)),
         affirmations=counts[AFFIRMATION],
         advice_with_permission=with_permission,
         advice_without_permission=len(advice) - with_permission,
@@ -293,6 +297,13 @@ def figure_rows(figures: Mapping[str, Any]) -> list[FigureRow]:
         ("complex_reflection_pct", "Complex reflections", "no reflections"),
         ("open_question_pct", "Open questions", "no questions asked"),
         ("therapist_talk_share", "Therapist talk share (words)", "nothing said"),
+        (
+            "directing_pct",
+            "Turns giving advice or information",
+            "not in this report (analysed before the figure existed)"
+            if "directing_pct" not in figures
+            else "no therapist turns",
+        ),
         (
             "change_talk_pct",
             "Client change talk (of change + sustain)",

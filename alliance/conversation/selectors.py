@@ -14,6 +14,7 @@ from alliance.conversation.models import ConversationReport, Transcript
 from alliance.conversation.report import CODE_LABELS, count_rows, figure_rows
 from alliance.lib.encryption import InvalidToken
 from alliance.measures.charts import BandSpec, Chart, Point, Series, line_chart
+from alliance.practice.models import TherapistProfile
 
 
 def session_panel(user: User, appointment: Appointment) -> dict[str, Any]:
@@ -110,12 +111,14 @@ class TrendRow:
     report: ConversationReport
 
 
-def trend_rows(user: User) -> list[TrendRow]:
-    """The therapist's analysed sessions, oldest first, in one query."""
-    reports = (
-        ConversationReport.objects.filter(transcript__in=transcripts_for_user(user))
-        .select_related("transcript__appointment__episode__client")
-        .order_by("transcript__appointment__scheduled_start", "transcript__uploaded_at", "id")
+def trend_rows(user: User, *, therapist: TherapistProfile | None = None) -> list[TrendRow]:
+    """The analysed sessions ``user`` may read, oldest first, in one query: a therapist's own;
+    for a supervisor, those of ``therapist`` (who must share them, or there are none)."""
+    reports = ConversationReport.objects.filter(transcript__in=transcripts_for_user(user))
+    if therapist is not None:
+        reports = reports.filter(transcript__appointment__episode__therapist=therapist)
+    reports = reports.select_related("transcript__appointment__episode__client").order_by(
+        "transcript__appointment__scheduled_start", "transcript__uploaded_at", "id"
     )
     return [
         TrendRow(report.transcript.appointment.scheduled_start, report.transcript, report)

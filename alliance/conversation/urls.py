@@ -12,4 +12,9 @@ urlpatterns = [
     path("transcripts/<int:transcript_id>/delete/", views.delete, name="delete"),
     path("trends/", views.trends, name="trends"),
     path("trends/sharing/", views.sharing, name="sharing"),
+    path(
+        "trends/therapists/<int:therapist_id>/",
+        views.supervised_trends,
+        name="supervised-trends",
+    ),
 ]

@@ -1,11 +1,12 @@
 """Conversation pages: upload a session's transcript, read its report (the therapist; their
-supervisors only with the therapist's consent), delete it for good, and the therapist's trends.
+supervisors only with the therapist's consent), delete it for good, and the therapist's trends
+(also for their supervisors, with the same consent).
 Every page that shows anything of a session writes an audit row."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -26,7 +27,7 @@ from alliance.conversation.services import (
     set_report_sharing,
     upload_transcript,
 )
-from alliance.practice.access import get_own_therapist_profile
+from alliance.practice.access import get_own_therapist_profile, get_supervised_therapist_for_user
 
 POLL_SECONDS = 2
 
@@ -157,6 +158,28 @@ def trends(request: AuthenticatedHttpRequest) -> HttpResponse:
             "profile": profile,
             "sharing_form": SharingForm(initial={"share": profile.share_conversation_reports}),
         },
+    )
+
+
+@never_cache
+@require_GET
+@role_required(Role.SUPERVISOR)
+def supervised_trends(request: AuthenticatedHttpRequest, therapist_id: int) -> HttpResponse:
+    """A supervised therapist's trends, read-only, while the therapist shares their reports."""
+    therapist = get_supervised_therapist_for_user(request.user, therapist_id)
+    if not therapist.share_conversation_reports:
+        raise Http404("No such trends.")
+    rows = trend_rows(request.user, therapist=therapist)
+    record(
+        actor=Actor.from_request(request),
+        action=AuditAction.READ,
+        target="conversation trends",
+        obj=therapist,
+    )
+    return render(
+        request,
+        "conversation/trends.html",
+        {"rows": rows, "charts": trend_charts(rows) if rows else [], "therapist": therapist},
     )
 
 

@@ -38,6 +38,7 @@ from alliance.conversation.tests.builders import (
     casey_report,
     chris_report,
     chris_report_shared,
+    dana_trends,
     upload_data,
 )
 from alliance.goals.tests.helpers import active_goal, olga_goal, proposed_goal
@@ -419,6 +420,10 @@ ACCESS: dict[str, list[Case]] = {
         Case("chris's shared report", ok_for("dana"), kwargs=chris_report_shared, method="POST"),
     ],
     "conversation:trends": [Case("own sessions", ok_for("dana olga"))],
+    "conversation:supervised-trends": [
+        Case("dana's trends, not shared", ok_for(), kwargs=lambda p: dana_trends(p, share=False)),
+        Case("dana's trends, shared", ok_for("sam"), kwargs=lambda p: dana_trends(p, share=True)),
+    ],
     "conversation:sharing": [
         Case("own setting", ok_for("dana olga"), method="POST", data=lambda p: {"share": "on"})
     ],

@@ -120,6 +120,13 @@ def chris_report_shared(p: Personas) -> dict[str, Any]:
     return {"transcript_id": analysed(p).pk}
 
 
+def dana_trends(p: Personas, *, share: bool) -> dict[str, Any]:
+    """Dana's trends page as her supervisor would open it, with one analysed session."""
+    share_reports(p.dana_profile, share)
+    analysed(p)
+    return {"therapist_id": p.dana_profile.pk}
+
+
 def casey_report(p: Personas) -> dict[str, Any]:
     appointment = Appointment.objects.filter(episode=p.casey_episode).first()
     return {"transcript_id": analysed(p, appointment).pk}

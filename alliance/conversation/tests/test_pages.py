@@ -19,6 +19,7 @@ from alliance.conversation.tests.builders import (
     RuleCoder,
     analysed,
     sample_upload,
+    share_reports,
     uploaded,
 )
 from alliance.lib.encryption import decrypt_note
@@ -279,6 +280,54 @@ def test_trends_show_the_therapists_own_sessions(signed_in, personas):
     assert "Casey" not in html
     empty = signed_in("olga").get(reverse("conversation:trends")).content.decode()
     assert "Casey Nakamura" in empty
+
+
+def supervised_trends_url(personas) -> str:
+    return reverse("conversation:supervised-trends", args=[personas.dana_profile.pk])
+
+
+def test_a_supervisor_sees_the_trends_only_while_the_therapist_shares(signed_in, personas):
+    analysed(personas)
+    analysed(personas, personas.casey_episode.appointments.first())
+    sam = signed_in("sam")
+    caseload = reverse("clinic:supervised-caseload", args=[personas.dana_profile.pk])
+    assert sam.get(supervised_trends_url(personas)).status_code == 404
+    assert supervised_trends_url(personas) not in sam.get(caseload).content.decode()
+
+    share_reports(personas.dana_profile)
+    assert supervised_trends_url(personas) in sam.get(caseload).content.decode()
+    html = sam.get(supervised_trends_url(personas)).content.decode()
+    assert "Dana" in html and "conversation trends" in html and "Read-only" in html
+    assert "Reflections per question" in html
+    assert html.count('href="/clinic/conversation/transcripts/') == 1
+    assert "Casey" not in html
+    assert "Let my supervisors see" not in html  # the setting is the therapist's alone
+    event = AuditEvent.objects.filter(action=AuditAction.READ, target="conversation trends").get()
+    assert event.actor == personas.sam and event.client_id is None
+
+    share_reports(personas.dana_profile, share=False)
+    assert sam.get(supervised_trends_url(personas)).status_code == 404
+
+
+def test_a_supervisor_cannot_see_the_trends_of_someone_they_do_not_supervise(signed_in, personas):
+    olga_profile = personas.casey_episode.therapist
+    share_reports(olga_profile)
+    url = reverse("conversation:supervised-trends", args=[olga_profile.pk])
+    assert signed_in("sam").get(url).status_code == 404
+    share_reports(personas.dana_profile)
+    assert signed_in("dana").get(supervised_trends_url(personas)).status_code == 404
+
+
+def test_supervised_trends_queries_do_not_grow_with_the_sessions(signed_in, personas):
+    share_reports(personas.dana_profile)
+    analysed(personas)
+    sam = signed_in("sam")
+    url = supervised_trends_url(personas)
+    small = measure(sam, url)
+    for appointment in personas.chris_episode.appointments.all():
+        analysed(personas, appointment)
+    big = measure(sam, url)
+    assert_does_not_grow(small, big)
 
 
 def test_trends_queries_do_not_grow_with_the_sessions(signed_in, personas):

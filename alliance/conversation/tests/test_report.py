@@ -72,6 +72,7 @@ def test_headline_figures():
     assert report.reflection_to_question == 1.0
     assert report.complex_reflection_pct == 66.7
     assert report.open_question_pct == 66.7
+    assert report.directing_pct == 18.2  # the advice of turns 9 and 10, of 11 therapist turns
     words_t = sum(len(one.turn.text.split()) for one in SESSION if one.turn.speaker == T)
     words_c = sum(len(one.turn.text.split()) for one in SESSION if one.turn.speaker == C)
     assert (report.therapist_words, report.client_words) == (words_t, words_c)
@@ -144,7 +145,7 @@ def test_figures_without_anything_to_count():
     assert report.reflection_to_question is None
     assert report.complex_reflection_pct is None and report.open_question_pct is None
     assert report.therapist_talk_share == 0.0
-    assert report.change_talk_pct is None
+    assert report.change_talk_pct is None and report.directing_pct is None
     empty = build_report([])
     assert empty.therapist_talk_share is None and not empty.opened_with_agenda
 
@@ -163,6 +164,14 @@ def test_as_json_round_trips_and_carries_the_references():
         "quote": "Whatever.",
     }
     assert figures["examples"]["complex_reflection"][0]["index"] == 8
+
+
+def test_a_report_stored_before_a_figure_existed_says_so():
+    figures = build_report(SESSION).as_json()
+    del figures["directing_pct"]
+    row = {row.key: row for row in figure_rows(figures)}["directing_pct"]
+    assert row.value is None and row.shown == "–"
+    assert row.note == "not in this report (analysed before the figure existed)"
 
 
 def test_ratings_against_miti():
@@ -186,7 +195,9 @@ def test_rows_and_text_for_people():
     assert rows["complex_reflection_pct"].bar == 66.7
     assert rows["complex_reflection_pct"].bar_fair == 40.0
     assert rows["reflection_to_question"].bar_good == 66.7  # 2 on a 0–3 bar
+    assert rows["directing_pct"].shown == "18%" and rows["directing_pct"].rating == ""
     text = as_text(figures)
     assert "Reflections per question" in text and "1.0 : 1 (fair)" in text
+    assert "Turns giving advice or information" in text
     assert "Advice without permission" in text
     assert 'turn 13: "You are not listening to me."' in text
