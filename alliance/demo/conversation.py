@@ -27,14 +27,14 @@ from alliance.demo.signals import evaluation_time
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from alliance.demo.generator import DemoBuild
+    from alliance.demo.build import DemoBuild
     from alliance.practice.models import Practice
 
 TRANSCRIPT = Path(__file__).resolve().parent / "transcripts" / "sleep_and_work.txt"
 UPLOADED_AFTER = timedelta(minutes=30)  # after the session ended
 ANALYSED_AFTER = timedelta(minutes=1)  # after the upload
 
-# For ``generator.DEMO_ROWS_IN_DELETE_ORDER``: reports before their transcripts, both before the
+# For ``reset.DEMO_ROWS_IN_DELETE_ORDER``: reports before their transcripts, both before the
 # appointments and accounts they point at.
 CONVERSATION_ROWS: tuple[Callable[[Practice], QuerySet[Any]], ...] = (
     lambda practice: ConversationReport.objects.filter(transcript__practice=practice),

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from alliance.appointments.models import Appointment
 from alliance.audit.services import Actor
-from alliance.demo.planning import AllianceCourse
+from alliance.demo.measure_planning import AllianceCourse
 from alliance.measures.definitions import CHECKIN_ID
 from alliance.measures.models import MeasureResponse
 from alliance.practice.models import CareEpisode
@@ -60,8 +60,8 @@ from alliance.signals.services import (
 if TYPE_CHECKING:
     from datetime import date
 
-    from alliance.demo.generator import DemoBuild
-    from alliance.demo.planning import EpisodePlan
+    from alliance.demo.build import DemoBuild
+    from alliance.demo.episode_planning import EpisodePlan
 
 # The engine runs at half past seven on the demo's "today", after the morning's preparation.
 EVALUATED_AT = time(7, 30)

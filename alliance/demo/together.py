@@ -43,8 +43,8 @@ from alliance.scheduling.services import create_feed
 if TYPE_CHECKING:
     import random
 
-    from alliance.demo.generator import DemoBuild
-    from alliance.demo.planning import EpisodePlan
+    from alliance.demo.build import DemoBuild
+    from alliance.demo.episode_planning import EpisodePlan
 
 LOCAL_SERVER = "http://127.0.0.1:8000"
 AFTER_SESSION = timedelta(minutes=20)

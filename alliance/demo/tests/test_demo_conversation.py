@@ -12,7 +12,8 @@ from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.conversation.importers import parse_transcript
 from alliance.conversation.models import AnalysisStatus, ConversationReport, Transcript
 from alliance.demo.conversation import TRANSCRIPT, transcript_text
-from alliance.demo.generator import load_demo_practice, reset_demo_practice
+from alliance.demo.generator import load_demo_practice
+from alliance.demo.reset import reset_demo_practice
 from alliance.demo.tests.test_demo_practice import SEED, TODAY, run_demo
 
 

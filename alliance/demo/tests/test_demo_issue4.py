@@ -18,7 +18,8 @@ from alliance.agreements.models import (
 )
 from alliance.agreements.services import review_due
 from alliance.appointments.models import PrivateNote, SessionPreparation, SessionRecord
-from alliance.demo.generator import load_demo_practice, reset_demo_practice
+from alliance.demo.generator import load_demo_practice
+from alliance.demo.reset import reset_demo_practice
 from alliance.demo.tests.test_demo_practice import SEED, TODAY
 from alliance.goals.models import Goal, GoalRating, GoalRole, GoalStatus
 from alliance.goals.selectors import goals_due_for_review

@@ -22,15 +22,10 @@ from alliance.accounts.models import User
 from alliance.appointments.models import AppointmentStatus
 from alliance.audit.models import AuditEvent
 from alliance.demo.answers import answers_for
+from alliance.demo.episode_planning import past_outcomes, plan_episodes
 from alliance.demo.generator import load_demo_practice
+from alliance.demo.measure_planning import AllianceCourse, OutcomeCourse, plan_measures
 from alliance.demo.notes import CHECKIN_COMMENTS, DIP_COMMENTS
-from alliance.demo.planning import (
-    AllianceCourse,
-    OutcomeCourse,
-    past_outcomes,
-    plan_episodes,
-    plan_measures,
-)
 from alliance.measures.definitions import CHECKIN_ID, REVIEW_ID, SELF_RATING_ID
 from alliance.measures.models import (
     FormRequest,

@@ -18,14 +18,11 @@ from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.appointments.selectors import CaseloadRow, caseload_rows
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import Actor, record
-from alliance.demo.generator import (
-    DEMO_PASSWORD,
-    DEMO_SLUG,
-    DemoError,
-    load_demo_practice,
-    reset_demo_practice,
-)
-from alliance.demo.planning import SESSION_HOURS, plan_episodes
+from alliance.demo.build import DEMO_SLUG, DemoError
+from alliance.demo.episode_planning import SESSION_HOURS, plan_episodes
+from alliance.demo.generator import load_demo_practice
+from alliance.demo.reset import reset_demo_practice
+from alliance.demo.staff_and_clients import DEMO_PASSWORD
 from alliance.measures.models import FormRequest, MeasureResponse, MeasureSchedule
 from alliance.practice.models import (
     CareEpisode,

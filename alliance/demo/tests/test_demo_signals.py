@@ -13,7 +13,8 @@ from django.utils.html import escape
 
 from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
-from alliance.demo.generator import load_demo_practice, reset_demo_practice
+from alliance.demo.generator import load_demo_practice
+from alliance.demo.reset import reset_demo_practice
 from alliance.demo.signals import evaluation_time
 from alliance.demo.tests.test_demo_practice import SEED, TODAY, open_rows, run_demo
 from alliance.measures.definitions import CHECKIN_ID

@@ -11,14 +11,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from alliance.demo.generator import (
-    DEMO_PASSWORD,
-    DemoError,
-    DemoSummary,
-    demo_practice_exists,
-    load_demo_practice,
-    reset_demo_practice,
-)
+from alliance.demo.build import DemoError
+from alliance.demo.generator import demo_practice_exists, load_demo_practice
+from alliance.demo.reset import reset_demo_practice
+from alliance.demo.staff_and_clients import DEMO_PASSWORD
+from alliance.demo.summary import DemoSummary
 from alliance.lib.errors import DomainError
 
 
