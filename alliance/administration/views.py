@@ -1,5 +1,5 @@
-"""Pages for the practice admin: accounts, assignments, a client's audit trail and the
-practice's signal rules.
+"""Pages for the practice admin: accounts, assignments, a client's audit trail, the practice's
+agreement template and its signal rules.
 
 Nothing here shows clinical content: an admin sees who is whose client, not what happens between them.
 """
@@ -23,6 +23,9 @@ from alliance.administration.access import (
     get_therapist_for_admin,
 )
 from alliance.administration.forms import AssignForm, ClientForm, SupervisorsForm, TherapistForm
+from alliance.agreements.forms import AgreementTemplateForm
+from alliance.agreements.sections import PLACEHOLDERS
+from alliance.agreements.services import template_for, update_template
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
@@ -258,6 +261,46 @@ def signal_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "administration/signal_rules.html",
         {"rows": rule_rows(stored), "stored": stored},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+def agreement_template(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The practice's agreement template: the text and terms every new agreement starts from."""
+    practice = request.user.practice
+    assert practice is not None  # role_required lets only a practice's admins in
+    if request.method == "POST":
+        form = AgreementTemplateForm(request.POST)
+        if form.is_valid():
+            try:
+                changed = update_template(
+                    actor=Actor.from_request(request),
+                    practice=practice,
+                    sections=form.sections(),
+                    terms=form.terms(),
+                    review_every_weeks=form.cleaned_data["review_every_weeks"],
+                )
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    "Saved. Agreements drafted from now on start from this text; agreements "
+                    "already drafted keep theirs until their therapist updates them."
+                    if changed
+                    else "Nothing had changed.",
+                )
+                return redirect("administration:agreement-template")
+        status = 400
+    else:
+        form = AgreementTemplateForm.from_template(template_for(practice))
+        status = 200
+    return render(
+        request,
+        "administration/agreement_template.html",
+        {"form": form, "placeholders": PLACEHOLDERS},
+        status=status,
     )
 
 

@@ -1,4 +1,5 @@
-"""The shape of an agreement edit: every section's text, the session terms and a note."""
+"""The shape of an agreement edit (every section's text, the session terms and a note) and of the
+practice's template (the same, with the review interval instead of the note)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from typing import Any
 
 from django import forms
 
-from alliance.agreements.models import AgreementVersion
-from alliance.agreements.sections import SECTION_KEYS, SECTION_TITLES
-from alliance.agreements.services import MAX_SECTION_CHARS
+from alliance.agreements.models import AgreementTemplate, AgreementVersion
+from alliance.agreements.sections import DEFAULT_SECTIONS, SECTION_KEYS, SECTION_TITLES
+from alliance.agreements.services import MAX_REVIEW_WEEKS, MAX_SECTION_CHARS
 from alliance.agreements.terms import SessionTerms
 
 
@@ -59,4 +60,31 @@ class AgreementForm(forms.Form):
             frequency_days=self.cleaned_data["frequency_days"],
             session_minutes=self.cleaned_data["session_minutes"],
             late_cancellation_hours=self.cleaned_data["late_cancellation_hours"],
+        )
+
+
+class AgreementTemplateForm(AgreementForm):
+    review_every_weeks = forms.IntegerField(
+        label="Review each agreement every … weeks",
+        min_value=1,
+        max_value=MAX_REVIEW_WEEKS,
+        help_text="An agreement is also due for review after each change of phase.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["note"]
+
+    @classmethod
+    def from_template(cls, template: AgreementTemplate) -> AgreementTemplateForm:
+        return cls(
+            initial={
+                **{
+                    key: template.sections.get(key) or DEFAULT_SECTIONS[key] for key in SECTION_KEYS
+                },
+                "frequency_days": template.frequency_days,
+                "session_minutes": template.session_minutes,
+                "late_cancellation_hours": template.late_cancellation_hours,
+                "review_every_weeks": template.review_every_weeks,
+            }
         )

@@ -83,6 +83,14 @@ DEFAULT_SECTIONS: dict[str, str] = {
 }
 
 
+# What ``fill`` replaces, and what each stands for (shown where the template is edited).
+PLACEHOLDERS: dict[str, str] = {
+    "frequency_days": "the days between sessions",
+    "session_minutes": "the session length in minutes",
+    "late_cancellation_hours": "the late-cancellation window in hours",
+}
+
+
 def fill(text: str, values: dict[str, int]) -> str:
     """Fill the known ``{placeholders}``; anything else in braces stays as written."""
     for name, value in values.items():

@@ -1,5 +1,5 @@
-"""Writes to therapy agreements: drafting from the template, new versions, the client's
-acknowledgement and reviews. Each writes its audit row in the same transaction."""
+"""Writes to therapy agreements: the practice's template, drafting from it, new versions, the
+client's acknowledgement and reviews. Each writes its audit row in the same transaction."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from alliance.lib.errors import DomainError
 from alliance.practice.models import CareEpisode, PhaseChange, Practice
 
 MAX_SECTION_CHARS = 10_000
+MAX_REVIEW_WEEKS = 104
 
 
 def template_for(practice: Practice) -> AgreementTemplate:
@@ -137,6 +138,48 @@ def save_version(
         detail={"version": version.number},
     )
     return version
+
+
+@transaction.atomic
+def update_template(
+    *,
+    actor: Actor,
+    practice: Practice,
+    sections: dict[str, str],
+    terms: SessionTerms,
+    review_every_weeks: int,
+) -> list[str]:
+    """Save the practice's template, the starting text and terms of every agreement drafted from
+    now on (agreements already drafted keep theirs). Returns what changed, in form order: section
+    keys, then term names; nothing changed writes nothing."""
+    cleaned = _check(sections, terms)
+    if not 1 <= review_every_weeks <= MAX_REVIEW_WEEKS:
+        raise DomainError(
+            f"Review agreements every 1 to {MAX_REVIEW_WEEKS} weeks.", field="review_every_weeks"
+        )
+    template_for(practice)  # exists from here on
+    template = AgreementTemplate.objects.select_for_update().get(practice=practice)
+    changed = [
+        key
+        for key in SECTION_KEYS
+        if cleaned[key] != (template.sections.get(key) or DEFAULT_SECTIONS[key])
+    ]
+    numbers = {**asdict(terms), "review_every_weeks": review_every_weeks}
+    changed += [name for name, value in numbers.items() if getattr(template, name) != value]
+    if not changed:
+        return []
+    template.sections = cleaned
+    for name, value in numbers.items():
+        setattr(template, name, value)
+    template.save()
+    record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target="agreement template",
+        obj=template,
+        detail={"changed": changed},
+    )
+    return changed
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from alliance.agreements.sections import DEFAULT_SECTIONS
 from alliance.agreements.tests.helpers import (
     agreement_for,
     chris_agreement,
@@ -504,6 +505,22 @@ ACCESS: dict[str, list[Case]] = {
             ok_for("eve"),
             kwargs=lambda p: {"user_id": p.erin_client.user_id},
             method="POST",
+        ),
+    ],
+    # The practice's agreement template: each admin edits their own practice's.
+    "administration:agreement-template": [
+        Case("the template", ok_for("alex eve")),
+        Case(
+            "save it as it is",
+            ok_for("alex eve"),
+            method="POST",
+            data=lambda p: {
+                **DEFAULT_SECTIONS,
+                "frequency_days": 7,
+                "session_minutes": 50,
+                "late_cancellation_hours": 24,
+                "review_every_weeks": 12,
+            },
         ),
     ],
     # The practice's signal rules: each admin changes their own practice's, nobody else's.
