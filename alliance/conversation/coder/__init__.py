@@ -14,7 +14,7 @@ from alliance.conversation.coding import Coder
 
 __all__ = ["PRIMARY_ORDER", "ShippedCoder", "active_coder", "shipped_coder"]
 
-SHIPPED_VERSION = "1.0"
+SHIPPED_VERSION = "1.1"  # the rules' version: raise it when a rule changes
 
 
 class ShippedCoder(RuleModelCoder):

@@ -76,6 +76,7 @@ class _Sentence:
 
 _INPUT = frozenset({c.ADVICE, c.INFORMATION, c.JUDGMENT})
 _REFLECTIONS = frozenset({c.SIMPLE_REFLECTION, c.COMPLEX_REFLECTION})
+_QUESTIONS = frozenset({c.OPEN_QUESTION, c.CLOSED_QUESTION})
 # A reflection inside advice, information or judgment is taken as part of it unless the model is
 # sure: below 0 the reflection-against-the-rest score itself says "not a reflection", and the
 # sentence only won because nothing else scored higher.
@@ -172,6 +173,11 @@ class RuleModelCoder:
             if c.ADVICE in part.found.codes and advice_permission is None:
                 advice_permission = permission
             all_codes |= part.found.codes
+        asked = [code for part in parts for code in part.found.codes if code in _QUESTIONS]
+        if len(set(asked)) > 1:
+            # Stacked questions count once, as the last of them: that is the one the client is
+            # left to answer ("What brings you here? Is it the drinking?" asks a closed question).
+            all_codes -= _QUESTIONS - {asked[-1]}
         codes = ordered(all_codes)
         detail: dict[str, object] = {}
         if c.ADVICE in codes:

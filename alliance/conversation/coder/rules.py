@@ -82,6 +82,9 @@ def question_kind(sentence: str) -> str | None:
     decides.
     """
     kind = _question_kind(sentence)
+    if SCALE_PATTERN.search(sentence.lower()):
+        # "On a scale of 0 to 10, how important...?" asks for a number, whatever follows.
+        return kind
     subordinate = bool(_SUBORDINATE.match(sentence))
     if kind in (None, "statement") or (kind == c.CLOSED_QUESTION and subordinate):
         clauses = re.split(r",\s*", sentence.strip())
@@ -101,6 +104,17 @@ _SUBORDINATE = re.compile(
     r"^\W*(so,? |and,? |but,? |okay,? |um,? |uh,? )*(when|if|as|since|because|after|before|while|"
     r"once|now that|given|thinking|looking|in terms of|for you|in your|with|at|on|about)\b",
     re.IGNORECASE,
+)
+
+
+_MORE_PATTERN = re.compile(
+    r"there (any )?(anything (else|more)|something else|other|others|more|any more|anyone else)\b"
+)
+
+
+_WONDER = re.compile(
+    r"^i('m| am)? (just |also |kind of |sort of |really |was )?(wonder|wondering|wondered|curious)"
+    r"( you know| i guess)?(?P<rest>.*)$"
 )
 
 
@@ -130,8 +144,10 @@ def _question_kind(sentence: str) -> str | None:
         return c.OPEN_QUESTION
     if first == "help" and second == "me":
         return c.OPEN_QUESTION
-    if first in ("i'm", "i") and {"curious", "wonder", "wondering"} & set(tokens[:3]):
-        following = tokens[2:5]
+    wonder = _WONDER.match(" ".join(tokens))
+    if wonder:
+        # "I'm (just) wondering (, you know,) what...": what the wondering is about decides.
+        following = wonder.group("rest").split()[:3]
         if {"what", "how", "why", "about"} & set(following):
             return c.OPEN_QUESTION
         if {"if", "whether"} & set(following):
@@ -182,8 +198,10 @@ def _question_kind(sentence: str) -> str | None:
             and tokens[4] != "think"
         ):
             return c.OPEN_QUESTION
-        if " ".join(tokens[1:5]).startswith(("there anything else", "there anything more")):
-            return c.OPEN_QUESTION  # "Is there anything else...?", as "Anything else?"
+        if first in ("is", "are") and _MORE_PATTERN.match(" ".join(tokens[1:6])):
+            # "Is there anything else...?", "Are there other ways...?": as "Anything else?", an
+            # invitation to go on in one's own words.
+            return c.OPEN_QUESTION
         if asked or second in SUBJECTS:
             return c.CLOSED_QUESTION
         return None

@@ -71,7 +71,37 @@ def sentences(text: str) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    return _WORDS.findall(text.lower())
+    """The lower-cased words, a stammered word said once: "wh-what", "wh- what", "I- I", "do do
+    you" give "what", "i", "do you"."""
+    lowered = _CUT_OFF.sub(_drop_cut_off, text.lower())
+    tokens = [_unstammer(token) for token in _WORDS.findall(lowered)]
+    return [
+        token
+        for position, token in enumerate(tokens)
+        if position + 1 == len(tokens) or tokens[position + 1] != token
+    ]
+
+
+# A word cut off and said again, as transcribers write it: "wh- what", "I- I".
+_CUT_OFF = re.compile(r"\b([a-z']+)-\s+(?=([a-z']+))")
+
+
+def _drop_cut_off(match: re.Match[str]) -> str:
+    return "" if match.group(2).startswith(match.group(1)) else match.group(0)
+
+
+def _unstammer(token: str) -> str:
+    """'what-what' -> 'what', 'wh-what' -> 'what', 'so-so' -> 'so'; 'mm-hmm', 'self-esteem' kept.
+
+    ('so-so' the adjective loses its doubling too, which no rule minds.)
+    """
+    if "-" not in token:
+        return token
+    parts = token.split("-")
+    last = parts[-1]
+    if all(last.startswith(part) for part in parts[:-1]):
+        return last
+    return token
 
 
 def opening(text: str) -> list[str]:

@@ -106,8 +106,12 @@ JUDGMENT_PATTERN = re.compile(
     r"expect|think)\b|\bdeserves? better\b|\bwhat did you expect\b|\bkidding yourself\b|"
     r"\bit's your own fault\b|\byour own worst enemy\b|\bnot good enough\b|\bthat's a lie\b"
 )
+# "How about trying...?", "How about a patch?" suggest; "How about at home?", "What about your
+# wife?" ask (and are open questions).
 ADVICE_QUESTION_PATTERN = re.compile(
-    r"^(why don't you|why not (try|just)|how about|what about (trying|if you))\b"
+    r"^(why don't you|why not (try|just)|how about (you|we|if (you|we)|maybe|just|a|an|some|"
+    r"(?!(some|any|every|no)thing\b|morning\b|evening\b|feeling\b)[a-z]+ing)\b|"
+    r"what about (trying|if you)\b)"
 )
 ADVICE_PATTERN = re.compile(
     r"(^|\bi (really )?think |\bthen |\bhonestly,? |\breally,? |\bjust |\blook,? )"

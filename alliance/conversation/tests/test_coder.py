@@ -14,6 +14,7 @@ import pytest
 from alliance.conversation import coding as c
 from alliance.conversation.coder import PRIMARY_ORDER, ShippedCoder, shipped_coder
 from alliance.conversation.coder.examples import SHIPPED_EXAMPLES, read_examples
+from alliance.conversation.coder.text import words
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +132,49 @@ def test_a_long_turn_carries_every_code_and_the_question_is_primary(coder):
     assert c.OPEN_QUESTION in coded.codes
     assert {c.SIMPLE_REFLECTION, c.COMPLEX_REFLECTION} & set(coded.codes)
     assert c.OTHER not in coded.codes  # the backchannel adds nothing to a turn that does more
+
+
+@pytest.mark.parametrize(
+    ("expected", "text"),
+    [
+        # A stammered word is read once, in every way transcribers write it.
+        (c.OPEN_QUESTION, "What-what do you make of that?"),
+        (c.OPEN_QUESTION, "Wh- what do you make of that?"),
+        (c.OPEN_QUESTION, "So-so how did the week go?"),
+        (c.CLOSED_QUESTION, "Do- do you still smoke at work?"),
+        (c.CLOSED_QUESTION, "I- I mean, is it every night?"),
+        # "How about" + a place or a person asks; + a doing suggests.
+        (c.OPEN_QUESTION, "How about at home?"),
+        (c.OPEN_QUESTION, "How about your wife, what does she think?"),
+        (c.ADVICE, "How about trying the patches for a week?"),
+        (c.ADVICE, "How about you call your sister tonight?"),
+        # A rating scale asks for a number, whatever the clause after it.
+        (c.CLOSED_QUESTION, "On a scale of 0 to 10, how important is it for you to quit?"),
+        # Invitations to go on, like "Anything else?".
+        (c.OPEN_QUESTION, "Are there other ways it gets in the way?"),
+        (c.OPEN_QUESTION, "Is there something else that worries you?"),
+        (c.CLOSED_QUESTION, "Is there a pharmacy near you?"),
+        (c.OPEN_QUESTION, "I'm just wondering what you make of the letter?"),
+        (c.CLOSED_QUESTION, "I was wondering if you had a chance to call them?"),
+    ],
+)
+def test_question_conventions(coder, expected, text):
+    coded = therapist(coder, text)
+    assert coded.primary == expected
+    assert coded.codes == (expected,)
+
+
+@pytest.mark.parametrize(
+    ("expected", "text"),
+    [
+        (c.CLOSED_QUESTION, "What brings you here? Is it the drinking?"),
+        (c.OPEN_QUESTION, "Is it the drinking? What brings you here?"),
+        (c.OPEN_QUESTION, "Do you smoke? How does it fit into your day? What do you get from it?"),
+    ],
+)
+def test_stacked_questions_count_once_as_the_last(coder, expected, text):
+    coded = therapist(coder, text)
+    assert coded.codes == (expected,)
 
 
 def test_a_long_turn_with_affirmation_permission_and_advice(coder):
@@ -332,3 +376,19 @@ def test_empty_turns_are_coded(coder):
 def test_name_and_version(coder):
     assert coder.name == "shipped"
     assert coder.version.startswith("1.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wh-what do you", ["what", "do", "you"]),
+        ("what-what-what", ["what"]),
+        ("I- I think", ["i", "think"]),
+        ("do do you", ["do", "you"]),
+        ("Mm-hmm, my self-esteem", ["mm-hmm", "my", "self-esteem"]),
+        ("I had had enough - really", ["i", "had", "enough", "really"]),
+        ("a bit- about it", ["a", "bit", "about", "it"]),
+    ],
+)
+def test_words_say_a_stammered_word_once(text, expected):
+    assert words(text) == expected
