@@ -107,6 +107,11 @@ _SUBORDINATE = re.compile(
 )
 
 
+_REQUEST_OPENINGS = frozenset(
+    f"{lead} {verb}"
+    for lead in ("don't you", "about you")
+    for verb in ("tell", "talk", "describe", "say", "share", "explain", "walk", "fill")
+)
 _MORE_PATTERN = re.compile(
     r"there (any )?(anything (else|more)|something else|other|others|more|any more|anyone else)\b"
 )
@@ -138,9 +143,14 @@ def _question_kind(sentence: str) -> str | None:
     rest = tokens[1:]
     if asked and TAG_PATTERN.search(lowered) and first not in WH_OPEN | AUX | CLOSED_WH:
         return "statement"
-    if first in ("tell", "describe", "explain") or (
-        first in ("talk", "walk") and second in ("me", "us")
+    if (
+        first in ("tell", "describe", "explain")
+        or (first in ("talk", "walk") and second in ("me", "us"))
+        or (first == "talk" and tokens[1:3] in (["to", "me"], ["to", "us"]))
     ):
+        return c.OPEN_QUESTION
+    if first in ("why", "how") and " ".join(tokens[1:4]) in _REQUEST_OPENINGS:
+        # "Why don't you tell me about it?", "How about you walk me through it?"
         return c.OPEN_QUESTION
     if first == "help" and second == "me":
         return c.OPEN_QUESTION

@@ -91,7 +91,8 @@ GREETING_PATTERN = re.compile(
 
 JUDGMENT_PATTERN = re.compile(
     r"\byou should(n't| not)? have\b|\bwhy (on earth |in the world )?would you\b|"
-    r"\bwhat were you thinking\b|\bhow could you\b|"
+    r"\bwhat were you thinking\b(?! (about|of|when|at|then))|"
+    r"\bhow could you (do|let|say|be|possibly|not|forget|ignore|put|treat|risk)\b|"
     r"\bthat('s| is| was) (just |really |pretty |a bit )?(wrong|an excuse|no excuse|ridiculous|"
     r"stupid|irresponsible|selfish|crazy|dumb|denial|not (okay|ok|acceptable|normal|how))\b|"
     r"\byou('re| are) (just |only )?(making excuses|in denial|being (lazy|selfish|silly|ridiculous|"
@@ -109,7 +110,8 @@ JUDGMENT_PATTERN = re.compile(
 # "How about trying...?", "How about a patch?" suggest; "How about at home?", "What about your
 # wife?" ask (and are open questions).
 ADVICE_QUESTION_PATTERN = re.compile(
-    r"^(why don't you|why not (try|just)|how about (you|we|if (you|we)|maybe|just|a|an|some|"
+    r"^(why don't you(?! (tell|talk|describe|say|share|explain|walk|fill) )|why not (try|just)|"
+    r"how about (you(?! (tell|talk|describe|say|share|explain|walk|fill) )|we|if (you|we)|maybe|just|a|an|some|"
     r"(?!(some|any|every|no)thing\b|morning\b|evening\b|feeling\b)[a-z]+ing)\b|"
     r"what about (trying|if you)\b)"
 )

@@ -112,14 +112,19 @@ def test_the_coder_is_not_loaded_when_no_file_can_be_read(monkeypatch, files):
     assert "line 6" in err and error is not None
 
 
-def test_the_installed_command_with_a_fresh_data_dir(files, tmp_path):
+NO_NETWORK = ("unshare", "--map-root-user", "--net", "--")
+
+
+def test_the_installed_command_with_a_fresh_data_dir_and_no_network(files, tmp_path):
+    """Run inside a network namespace of its own (util-linux ``unshare``): there is no network
+    interface at all, so anything that tried to download a model or data would fail."""
     good, _, broken = files
     data_dir = tmp_path / "fresh-data"
     env = {key: value for key, value in os.environ.items() if not key.startswith("DATABASE")}
     env |= {"ALLIANCE_DATA_DIR": str(data_dir), "ALLIANCE_ENV": "local"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     done = subprocess.run(  # noqa: S603
-        [str(ALLIANCE), "analyze", "--json", str(good), str(broken)],
+        [*NO_NETWORK, str(ALLIANCE), "analyze", "--json", str(good), str(broken)],
         capture_output=True,
         text=True,
         env=env,

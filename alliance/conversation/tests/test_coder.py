@@ -156,6 +156,14 @@ def test_a_long_turn_carries_every_code_and_the_question_is_primary(coder):
         (c.CLOSED_QUESTION, "Is there a pharmacy near you?"),
         (c.OPEN_QUESTION, "I'm just wondering what you make of the letter?"),
         (c.CLOSED_QUESTION, "I was wondering if you had a chance to call them?"),
+        # Requests to go on are open, even when they sound like advice or reproach.
+        (c.OPEN_QUESTION, "Why don't you tell me about the weekend?"),
+        (c.OPEN_QUESTION, "How about you walk me through a typical day?"),
+        (c.OPEN_QUESTION, "Talk to me about what happened at work."),
+        (c.OPEN_QUESTION, "How could you make room for that in your week?"),
+        (c.OPEN_QUESTION, "What were you thinking about when you picked up the phone?"),
+        (c.JUDGMENT, "How could you let that happen?"),
+        (c.ADVICE, "Why don't you ask your doctor about it?"),
     ],
 )
 def test_question_conventions(coder, expected, text):
