@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from alliance.appointments.models import Appointment
 from alliance.conversation.coding import CodedTurn, Turn
@@ -56,11 +57,22 @@ class Transcript(models.Model):
     )
     # Why the analysis failed, in words that quote nothing from the session.
     failure = models.CharField(max_length=200, blank=True)
+    # A keyed digest (HMAC-SHA256 under the server's secret key) of the parsed turns, so that
+    # uploading the same transcript to the same session twice (a double submit) keeps one.
+    # Without the key it says nothing about the words; empty for transcripts stored before it.
+    content_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = TranscriptQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "content_digest"],
+                condition=~models.Q(content_digest=""),
+                name="transcript_once_per_session",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Transcript {self.pk} of appointment {self.appointment_id}"
@@ -73,22 +85,25 @@ class Transcript(models.Model):
         ]
 
     def set_turns(self, turns: list[Turn] | tuple[Turn, ...]) -> None:
-        self.turn_count = len(turns)
-        self.turns_token = encrypt_note(
-            json.dumps(
-                [
-                    {
-                        "speaker": turn.speaker,
-                        "text": turn.text,
-                        "start": turn.start,
-                        "end": turn.end,
-                        "line": turn.line,
-                    }
-                    for turn in turns
-                ],
-                ensure_ascii=False,
-            )
+        plain = json.dumps(
+            [
+                {
+                    "speaker": turn.speaker,
+                    "text": turn.text,
+                    "start": turn.start,
+                    "end": turn.end,
+                    "line": turn.line,
+                }
+                for turn in turns
+            ],
+            ensure_ascii=False,
         )
+        self.turn_count = len(turns)
+        self.turns_token = encrypt_note(plain)
+        self.content_digest = salted_hmac(_DIGEST_SALT, plain, algorithm="sha256").hexdigest()
+
+
+_DIGEST_SALT = "alliance.conversation.Transcript.content_digest"
 
 
 def coded_turn_json(coded: CodedTurn) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alliance.appointments.models import Appointment
@@ -45,7 +45,10 @@ def upload_transcript(
     queue_analysis: bool = True,
 ) -> Transcript:
     """Parse and store a transcript (``TranscriptError`` if it cannot be read) and queue its
-    analysis once the upload is committed (unless the caller analyses it itself: the demo)."""
+    analysis once the upload is committed (unless the caller analyses it itself: the demo).
+
+    The same turns uploaded again to the same session (a double submit, a second click while
+    the first upload was on its way) return the transcript already stored, once, unchanged."""
     if actor.user is None:
         raise DomainError("Only a signed-in therapist can upload a transcript.")
     parsed: ParsedTranscript = parse_transcript(data, filename=filename, speakers=speakers)
@@ -58,7 +61,25 @@ def upload_transcript(
         original_filename=filename[:255],
     )
     transcript.set_turns(parsed.turns)
-    transcript.save()
+    existing = _same_upload(transcript)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                transcript.save()
+        except IntegrityError:
+            # The other request of a double submit stored it first, after the look-up.
+            existing = _same_upload(transcript)
+            if existing is None:
+                raise
+    if existing is not None:
+        if existing.status == AnalysisStatus.FAILED and queue_analysis:
+            # Uploading it again is how a therapist asks for another try.
+            Transcript.objects.filter(pk=existing.pk).update(
+                status=AnalysisStatus.PENDING, failure=""
+            )
+            existing.refresh_from_db()
+            _queue_analysis(existing.pk)
+        return existing
     record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -67,12 +88,21 @@ def upload_transcript(
         client_id=appointment.episode.client_id,
         detail={"format": parsed.format, "turns": len(parsed.turns)},
     )
-    if not queue_analysis:
-        return transcript
+    if queue_analysis:
+        _queue_analysis(transcript.pk)
+    return transcript
+
+
+def _queue_analysis(transcript_id: int) -> None:
     from alliance.conversation.tasks import analyze_transcript
 
-    transaction.on_commit(lambda: analyze_transcript.enqueue(transcript.pk))
-    return transcript
+    transaction.on_commit(lambda: analyze_transcript.enqueue(transcript_id))
+
+
+def _same_upload(transcript: Transcript) -> Transcript | None:
+    return Transcript.objects.filter(
+        appointment_id=transcript.appointment_id, content_digest=transcript.content_digest
+    ).first()
 
 
 @transaction.atomic

@@ -336,7 +336,7 @@ def test_trends_queries_do_not_grow_with_the_sessions(signed_in, personas):
     url = reverse("conversation:trends")
     small = measure(dana, url)
     for appointment in personas.chris_episode.appointments.all():
-        analysed(personas, appointment)
+        analysed(personas, appointment, SESSION_TEXT + f"T: See you after {appointment.pk}.\n")
     big = measure(dana, url)
     assert Transcript.objects.count() == 6
     assert_does_not_grow(small, big)
@@ -348,9 +348,10 @@ def test_the_session_page_queries_do_not_grow_with_the_transcripts(signed_in, pe
     dana = signed_in("dana")
     url = session_url(appointment.pk)
     small = measure(dana, url)
-    for _ in range(4):
-        analysed(personas)
+    for take in range(4):
+        analysed(personas, text=SESSION_TEXT + f"T: Take {take}.\n")
     big = measure(dana, url)
+    assert Transcript.objects.filter(appointment=appointment).count() == 5
     assert_does_not_grow(small, big)
 
 
