@@ -61,23 +61,12 @@ def upload_transcript(
         original_filename=filename[:255],
     )
     transcript.set_turns(parsed.turns)
-    existing = _same_upload(transcript)
-    if existing is None:
-        try:
-            with transaction.atomic():
-                transcript.save()
-        except IntegrityError:
-            # The other request of a double submit stored it first, after the look-up.
-            existing = _same_upload(transcript)
-            if existing is None:
-                raise
+    existing = _same_upload(transcript) or _save_unless_stored(transcript)
     if existing is not None:
         if existing.status == AnalysisStatus.FAILED and queue_analysis:
             # Uploading it again is how a therapist asks for another try.
-            Transcript.objects.filter(pk=existing.pk).update(
-                status=AnalysisStatus.PENDING, failure=""
-            )
-            existing.refresh_from_db()
+            existing.status, existing.failure = AnalysisStatus.PENDING, ""
+            existing.save(update_fields=["status", "failure"])
             _queue_analysis(existing.pk)
         return existing
     record(
@@ -97,6 +86,20 @@ def _queue_analysis(transcript_id: int) -> None:
     from alliance.conversation.tasks import analyze_transcript
 
     transaction.on_commit(lambda: analyze_transcript.enqueue(transcript_id))
+
+
+def _save_unless_stored(transcript: Transcript) -> Transcript | None:
+    """Save a new transcript; if the other request of a double submit stored the same one
+    after our look-up (the unique constraint refuses the copy), return that one instead."""
+    try:
+        with transaction.atomic():
+            transcript.save()
+    except IntegrityError:
+        existing = _same_upload(transcript)
+        if existing is None:
+            raise
+        return existing
+    return None
 
 
 def _same_upload(transcript: Transcript) -> Transcript | None:

@@ -34,13 +34,16 @@ from alliance.conversation.coder.vocabulary import (
     PERMISSION_PATTERN,
     QUESTION_AFTER_HOW,
     QUESTION_AFTER_WHAT,
+    REQUEST_OPENINGS,
     SCALE_PATTERN,
     SELF_DISCLOSURE_PATTERN,
     STRUCTURING_PATTERN,
     SUBJECTS,
     SUMMARY_PATTERN,
     TAG_PATTERN,
+    THERE_MORE_PATTERN,
     WH_OPEN,
+    WONDER_PATTERN,
 )
 
 # --- Therapist: what a sentence's wording settles ---------------------------------------------
@@ -107,22 +110,6 @@ _SUBORDINATE = re.compile(
 )
 
 
-_REQUEST_OPENINGS = frozenset(
-    f"{lead} {verb}"
-    for lead in ("don't you", "about you")
-    for verb in ("tell", "talk", "describe", "say", "share", "explain", "walk", "fill")
-)
-_MORE_PATTERN = re.compile(
-    r"there (any )?(anything (else|more)|something else|other|others|more|any more|anyone else)\b"
-)
-
-
-_WONDER = re.compile(
-    r"^i('m| am)? (just |also |kind of |sort of |really |was )?(wonder|wondering|wondered|curious)"
-    r"( you know| i guess)?(?P<rest>.*)$"
-)
-
-
 def _opens_like_question(clause: str) -> bool:
     tokens = opening(clause)
     return bool(tokens) and (
@@ -149,12 +136,12 @@ def _question_kind(sentence: str) -> str | None:
         or (first == "talk" and tokens[1:3] in (["to", "me"], ["to", "us"]))
     ):
         return c.OPEN_QUESTION
-    if first in ("why", "how") and " ".join(tokens[1:4]) in _REQUEST_OPENINGS:
+    if first in ("why", "how") and " ".join(tokens[1:4]) in REQUEST_OPENINGS:
         # "Why don't you tell me about it?", "How about you walk me through it?"
         return c.OPEN_QUESTION
     if first == "help" and second == "me":
         return c.OPEN_QUESTION
-    wonder = _WONDER.match(" ".join(tokens))
+    wonder = WONDER_PATTERN.match(" ".join(tokens))
     if wonder:
         # "I'm (just) wondering (, you know,) what...": what the wondering is about decides.
         following = wonder.group("rest").split()[:3]
@@ -208,7 +195,7 @@ def _question_kind(sentence: str) -> str | None:
             and tokens[4] != "think"
         ):
             return c.OPEN_QUESTION
-        if first in ("is", "are") and _MORE_PATTERN.match(" ".join(tokens[1:6])):
+        if first in ("is", "are") and THERE_MORE_PATTERN.match(" ".join(tokens[1:6])):
             # "Is there anything else...?", "Are there other ways...?": as "Anything else?", an
             # invitation to go on in one's own words.
             return c.OPEN_QUESTION

@@ -107,13 +107,29 @@ JUDGMENT_PATTERN = re.compile(
     r"expect|think)\b|\bdeserves? better\b|\bwhat did you expect\b|\bkidding yourself\b|"
     r"\bit's your own fault\b|\byour own worst enemy\b|\bnot good enough\b|\bthat's a lie\b"
 )
+# The verbs of a request to go on in one's own words: "Why don't you tell me...?", "How about you
+# walk me through...?" ask (open questions), where "Why don't you ask your doctor?" advises.
+REQUEST_VERBS = ("tell", "talk", "describe", "say", "share", "explain", "walk", "fill")
+REQUEST_OPENINGS = frozenset(
+    f"{lead} {verb}" for lead in ("don't you", "about you") for verb in REQUEST_VERBS
+)
+_NOT_A_REQUEST = rf"(?! ({'|'.join(REQUEST_VERBS)}) )"
 # "How about trying...?", "How about a patch?" suggest; "How about at home?", "What about your
 # wife?" ask (and are open questions).
 ADVICE_QUESTION_PATTERN = re.compile(
-    r"^(why don't you(?! (tell|talk|describe|say|share|explain|walk|fill) )|why not (try|just)|"
-    r"how about (you(?! (tell|talk|describe|say|share|explain|walk|fill) )|we|if (you|we)|maybe|just|a|an|some|"
+    rf"^(why don't you{_NOT_A_REQUEST}|why not (try|just)|"
+    rf"how about (you{_NOT_A_REQUEST}|we|if (you|we)|maybe|just|a|an|some|"
     r"(?!(some|any|every|no)thing\b|morning\b|evening\b|feeling\b)[a-z]+ing)\b|"
     r"what about (trying|if you)\b)"
+)
+# "Is there anything else...?", "Are there other ways...?" (the words after "is"/"are").
+THERE_MORE_PATTERN = re.compile(
+    r"there (any )?(anything (else|more)|something else|other|others|more|any more|anyone else)\b"
+)
+# "I'm (just) wondering (, you know,) what...": the group "rest" is what the wondering is about.
+WONDER_PATTERN = re.compile(
+    r"^i('m| am)? (just |also |kind of |sort of |really |was )?(wonder|wondering|wondered|curious)"
+    r"( you know| i guess)?(?P<rest>.*)$"
 )
 ADVICE_PATTERN = re.compile(
     r"(^|\bi (really )?think |\bthen |\bhonestly,? |\breally,? |\bjust |\blook,? )"
