@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_tasks_db",
+    "alliance.runtime",
     "alliance.accounts",
     "alliance.practice",
     "alliance.appointments",
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "alliance.runtime.context_processors.background",
             ],
         },
     },
@@ -115,7 +117,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # locked" errors when two requests upgrade a read transaction to a write at once.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": env_int("ALLIANCE_SQLITE_TIMEOUT_SECONDS", 20),
     }
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -211,6 +213,13 @@ BENCH_ENDPOINTS = env_bool("ALLIANCE_BENCH_ENDPOINTS", False) and not PRODUCTION
 
 # --- Background tasks (django.tasks with the database backend) ---------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# `alliance serve` runs the background worker(s) itself unless told not to (runtime/).
+RUN_WORKER = env_bool("ALLIANCE_RUN_WORKER", True)
+TASK_WORKERS = env_int("ALLIANCE_TASK_WORKERS", 1)
+# Staff see a banner, and /healthz answers 503, when a task has waited longer than this.
+QUEUE_STALL_MINUTES = env_int("ALLIANCE_QUEUE_STALL_MINUTES", 3)
+# How often every open episode is evaluated again as time passes (a missed week is evidence).
+REEVALUATE_MINUTES = env_int("ALLIANCE_REEVALUATE_MINUTES", 60)
 
 # Extra instrument folders (comma-separated), e.g. for licensed instruments: docs/instruments.md.
 ALLIANCE_INSTRUMENT_DIRS = env_list("ALLIANCE_INSTRUMENT_DIRS", [])

@@ -5,10 +5,11 @@ from django.conf import settings
 from django.urls import include, path
 
 from alliance.accounts import views as account_views
+from alliance.runtime import views as runtime_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    path("healthz", account_views.healthz, name="healthz"),
+    path("healthz", runtime_views.healthz, name="healthz"),
     path("accounts/", include("alliance.accounts.urls")),
     path("clinic/", include("alliance.clinic.urls")),
     path("clinic/conversation/", include("alliance.conversation.urls")),

@@ -27,8 +27,3 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     return redirect(HOME_BY_ROLE[Role(user.role)])
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and uptime checks: says nothing but that the process answers."""
-    return HttpResponse("ok", content_type="text/plain")

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 from django.urls import reverse
+from django.utils import timezone
 
 from alliance.measures.access import form_link_token
-from alliance.measures.models import FormRequest
+from alliance.measures.models import FormRequest, FormRequestStatus
 from alliance.measures.registry import UnknownInstrument, get_instrument
 
 
@@ -50,3 +51,12 @@ def email_form_links(form_request_ids: list[int]) -> int:
         recipient_list=[client.email],
     )
     return len(lines)
+
+
+@task
+def expire_overdue_forms() -> int:
+    """Periodic: forms nobody answered before they expired are marked expired, so that lists
+    of waiting forms say what is true (they could not be answered any more already)."""
+    return FormRequest.objects.filter(
+        status=FormRequestStatus.PENDING, expires_at__lte=timezone.now()
+    ).update(status=FormRequestStatus.EXPIRED)

@@ -23,6 +23,21 @@ def evaluate_episode(episode_id: int) -> int:
 
 
 @task
+def reevaluate_open_episodes() -> int:
+    """Periodic: evaluate every open episode again, because time itself is evidence (a week
+    without a session raises the dropout risk even when nothing is submitted). Returns how many
+    flags were raised."""
+    from alliance.practice.models import CareEpisode
+    from alliance.signals.engine import evaluate_episodes
+
+    ids = CareEpisode.objects.open().order_by("pk").values_list("pk", flat=True)
+    outcome = evaluate_episodes(list(ids))
+    if outcome.new_crisis_flags:
+        notify_crisis(outcome.new_crisis_flags)
+    return outcome.flags_raised
+
+
+@task
 def evaluate_practice_task(practice_id: int) -> dict[str, int]:
     """Run every rule on every care episode of one practice (the admin's "re-evaluate" button,
     e.g. after changing the rules); returns what changed. A rerun with nothing new changes nothing."""

@@ -45,6 +45,7 @@ from alliance.conversation.tests.builders import (
 from alliance.goals.tests.helpers import active_goal, olga_goal, proposed_goal
 from alliance.interop.tests.helpers import store
 from alliance.measures.access import form_link_token
+from alliance.runtime.tests.helpers import live_worker
 from alliance.scheduling.tests.helpers import (
     book_data,
     feed_token,
@@ -113,6 +114,11 @@ def chris_rupture(p: Personas) -> dict[str, Any]:
     return {"rupture_id": made_rupture(p.chris_episode).pk}
 
 
+def with_live_worker(p: Personas) -> dict[str, Any]:
+    live_worker()
+    return {}
+
+
 def new_account(p: Personas) -> dict[str, Any]:
     return {
         "first_name": "Nina",
@@ -125,7 +131,7 @@ def new_account(p: Personas) -> dict[str, Any]:
 
 ACCESS: dict[str, list[Case]] = {
     "home": [Case("landing", ok_for(" ".join(SIGNED_IN)))],
-    "healthz": [Case("probe", everyone(OK))],
+    "healthz": [Case("probe while a worker runs", everyone(OK), kwargs=with_live_worker)],
     "accounts:login": [Case("form", everyone(OK))],
     "accounts:logout": [Case("sign out", everyone(SIGN_IN), method="POST")],
     "clinic:dashboard": [Case("own caseload", ok_for("dana olga"))],

@@ -36,7 +36,7 @@ def test_the_admin_home_queries_do_not_grow_with_the_practice(signed_in, persona
     big = measure(alex, url)
 
     assert_does_not_grow(small, big)
-    assert big.queries <= 10
+    assert big.queries <= 10 + 2  # +2: the background-work banner (alliance/runtime/health.py)
 
 
 def test_the_audit_page_queries_do_not_grow_with_the_trail(signed_in, personas):
@@ -52,4 +52,4 @@ def test_the_audit_page_queries_do_not_grow_with_the_trail(signed_in, personas):
 
     assert_does_not_grow(small, big)
     assert_does_not_grow(small, older)
-    assert big.queries <= 9
+    assert big.queries <= 9 + 2  # +2: the background-work banner (alliance/runtime/health.py)

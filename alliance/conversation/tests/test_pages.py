@@ -104,7 +104,7 @@ def test_the_database_worker_runs_the_analysis(transactional_db, personas, setti
 
     with transaction.atomic():
         transcript = uploaded(personas)
-    call_command("db_worker", "--batch", verbosity=0)
+    call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
     transcript.refresh_from_db()
     assert transcript.status == AnalysisStatus.DONE
 
