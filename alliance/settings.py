@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads it (alliance/lib/request_limits.py).
+    "alliance.lib.request_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -194,6 +196,13 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("ALLIANCE_HSTS_PRELOAD", True)
     if env_bool("ALLIANCE_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Request bodies: refused over the limit before they are read; never spooled to disk ---------
+MAX_REQUEST_BYTES = env_int("ALLIANCE_MAX_REQUEST_MB", 3) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+# Uploads (transcripts) stay in memory: a session's words never land in a temporary file.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
 # --- Static files: served by the app itself through WhiteNoise ---------------------------------
 STATIC_URL = "/static/"

@@ -12,6 +12,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from alliance.lib.tests.oversized import post_huge_body
 from alliance.runtime.tests.processes import (
     alive,
     free_port,
@@ -97,14 +98,23 @@ def test_serve_replaces_a_killed_worker_and_the_task_it_was_running_finishes_onc
         assert "background worker 1 stopped (signal SIGKILL)" in (tmp_path / "log").read_text()
 
 
-def test_serve_no_worker_runs_the_web_server_only(tmp_path):
+def test_serve_no_worker_runs_the_web_server_only_and_refuses_huge_bodies_unread(tmp_path):
     with fresh_install(tmp_path / "install") as install:
+        spool = tmp_path / "tmp"
+        spool.mkdir()
+        install.env["TMPDIR"] = str(spool)
         port = free_port()
         serve = install.start("serve", "--no-worker", "--port", str(port), log=tmp_path / "log")
         try:
             body = wait_for("the web server", lambda: healthz(port), timeout=60)
             assert body["background"]["no_worker"] is True
             assert body["status"] == "behind"
+
+            answer = post_huge_body(port, "/accounts/sign-in/", total=300 * 1024 * 1024)
+            assert answer.status == 413, answer.head
+            assert answer.bytes_sent < 32 * 1024 * 1024
+            assert list(spool.iterdir()) == []
+            assert healthz(port) is not None, "the server still answers"
         finally:
             stop(serve)
             kill_group(serve)
