@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "alliance.runtime",
+    "alliance.once",
     "alliance.accounts",
     "alliance.practice",
     "alliance.appointments",
@@ -105,6 +106,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "alliance.runtime.context_processors.background",
             ],
+            # {% form_keys %} in every POST form: the CSRF token and a submission key.
+            "builtins": ["alliance.once.templatetags.once"],
         },
     },
 ]
@@ -126,6 +129,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 TEST_DATABASE_NAME = env_str("ALLIANCE_TEST_DATABASE_NAME")
 if TEST_DATABASE_NAME:
     DATABASES["default"]["TEST"] = {"NAME": TEST_DATABASE_NAME}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: the live server's threads then each open their own connection, so
+    # tests of concurrent requests are concurrent on SQLite too (an in-memory database would
+    # be one connection shared by every thread).
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_alliance.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

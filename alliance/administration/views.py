@@ -30,6 +30,7 @@ from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
 from alliance.lib.form_problems import form_problem
+from alliance.once.decorators import once_per_submission
 from alliance.practice.models import CareEpisode, Client, TherapistProfile
 from alliance.practice.services import (
     assign_client,
@@ -169,6 +170,7 @@ def assign(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
+@once_per_submission
 def deactivate(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     account = get_account_for_admin(request.user, user_id)
     try:
@@ -229,6 +231,7 @@ def supervisors(request: AuthenticatedHttpRequest, therapist_id: int) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
+@once_per_submission
 def signal_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every rule of the signals engine: on or off, and each parameter's value for this practice."""
     if request.method == "POST":
@@ -266,6 +269,7 @@ def signal_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
+@once_per_submission
 def agreement_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The practice's agreement template: the text and terms every new agreement starts from."""
     practice = request.user.practice
@@ -306,6 +310,7 @@ def agreement_template(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.ADMIN)
+@once_per_submission
 def signal_evaluate(request: AuthenticatedHttpRequest) -> HttpResponse:
     request_practice_evaluation(
         actor=Actor.from_request(request),

@@ -33,6 +33,7 @@ from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
 from alliance.lib.form_problems import form_problem
+from alliance.once.decorators import once_per_submission
 from alliance.practice.access import get_episode_for_user, get_own_client_record
 
 
@@ -46,6 +47,7 @@ def _problem(request: AuthenticatedHttpRequest, message: str, back: str) -> Http
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def draft(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_id, for_change=True)
     existing = Agreement.objects.filter(episode=episode).first()
@@ -113,6 +115,7 @@ def detail(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.THERAPIST)
+@once_per_submission
 def edit(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, agreement_id, for_change=True)
     current = agreement.versions.order_by("-number").first()
@@ -141,6 +144,7 @@ def edit(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def reviewed(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, agreement_id, for_change=True)
     mark_reviewed(
@@ -177,6 +181,7 @@ def own_agreement(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CLIENT)
+@once_per_submission
 def acknowledge_version(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     version = get_version_for_user(request.user, version_id)
     try:

@@ -83,6 +83,9 @@ def save_session_record(
         raise DomainError("A summary can be shared once the session has started.", field="share")
     if share and not (summary or next_steps):
         raise DomainError("Write a summary or next steps before sharing them.", field="share")
+    # The appointment's row is locked first: two saves at once (a double click, two tabs) take
+    # turns, and the first creates the record the second then changes.
+    Appointment.objects.select_for_update().filter(pk=appointment.pk).first()
     session_record = (
         SessionRecord.objects.select_for_update().filter(appointment=appointment).first()
     ) or SessionRecord(appointment=appointment)

@@ -40,6 +40,7 @@ from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.conversation.selectors import session_panel
 from alliance.lib.errors import DomainError
+from alliance.once.decorators import once_per_submission
 from alliance.signals.crisis import raised_crisis_for_preparation
 
 
@@ -104,6 +105,7 @@ def session_page(request: AuthenticatedHttpRequest, appointment_id: int) -> Http
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def session_record_save(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = get_session_for_user(request.user, appointment_id, for_change=True)
     form = SessionRecordForm(request.POST)
@@ -127,6 +129,7 @@ def session_record_save(request: AuthenticatedHttpRequest, appointment_id: int) 
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def note_add(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = get_session_for_user(request.user, appointment_id, for_change=True)
     form = PrivateNoteForm(request.POST)
@@ -142,6 +145,7 @@ def note_add(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResp
 @never_cache
 @require_http_methods(["GET", "POST"])
 @role_required(Role.THERAPIST)
+@once_per_submission
 def note_edit(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
     note = get_private_note_for_user(request.user, note_id)
     actor = Actor.from_request(request)
@@ -172,6 +176,7 @@ def note_edit(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @role_required(Role.CLIENT)
+@once_per_submission
 def prepare(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = get_own_appointment_for_client(request.user, appointment_id)
     actor = Actor.from_request(request)

@@ -28,6 +28,7 @@ from alliance.lib.form_problems import client_page_problem
 from alliance.measures.models import MeasureResponse
 from alliance.measures.progress import safety_answers
 from alliance.measures.selectors import due_forms, episode_measures
+from alliance.once.decorators import once_per_submission
 from alliance.practice.access import (
     episodes_for_user,
     get_client_for_user,
@@ -133,6 +134,7 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def episode_phase(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_id, for_change=True)
     form = PhaseChangeForm(request.POST)
@@ -153,6 +155,7 @@ def episode_phase(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRes
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def appointment_attendance(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = get_appointment_for_user(request.user, appointment_id, for_change=True)
     client_id = appointment.episode.client_id

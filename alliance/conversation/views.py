@@ -27,6 +27,7 @@ from alliance.conversation.services import (
     set_report_sharing,
     upload_transcript,
 )
+from alliance.once.decorators import once_per_submission
 from alliance.practice.access import get_own_therapist_profile, get_supervised_therapist_for_user
 
 POLL_SECONDS = 2
@@ -185,6 +186,7 @@ def supervised_trends(request: AuthenticatedHttpRequest, therapist_id: int) -> H
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def sharing(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = get_own_therapist_profile(request.user)
     form = SharingForm(request.POST)

@@ -27,6 +27,7 @@ from alliance.goals.models import Goal, GoalStatus
 from alliance.goals.selectors import attended_starts, goal_history, goal_lines
 from alliance.lib.errors import DomainError
 from alliance.lib.form_problems import form_problem
+from alliance.once.decorators import once_per_submission
 from alliance.practice.models import CareEpisode
 
 
@@ -75,6 +76,7 @@ def detail(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.THERAPIST, Role.CLIENT)
+@once_per_submission
 def propose(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_to_propose_goal(request.user, episode_id)
     form = ProposeGoalForm(request.POST)
@@ -99,6 +101,7 @@ def propose(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def confirm(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for_user(request.user, goal_id, for_change=True)
     form = ConfirmGoalForm(request.POST)
@@ -115,6 +118,7 @@ def confirm(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.THERAPIST, Role.CLIENT)
+@once_per_submission
 def rate(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_to_rate(request.user, goal_id)
     form = RateGoalForm(request.POST)
@@ -134,6 +138,7 @@ def rate(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def achieved(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for_user(request.user, goal_id, for_change=True)
     try:
@@ -145,6 +150,7 @@ def achieved(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def revise(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for_user(request.user, goal_id, for_change=True)
     form = ReviseGoalForm(request.POST)
@@ -164,6 +170,7 @@ def revise(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def drop(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for_user(request.user, goal_id, for_change=True)
     form = DropGoalForm(request.POST)

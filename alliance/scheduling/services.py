@@ -6,11 +6,16 @@ how close to the start a client's cancellation becomes a late cancellation.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,6 +57,12 @@ def _busy_times(
     return list(overlapping.values_list("scheduled_start", "scheduled_end"))
 
 
+def _lock_therapist(therapist_id: int) -> None:
+    """Bookings for one therapist are made one after the other: the clash check and the insert
+    are atomic against a second request booking the same hour (no double booking)."""
+    TherapistProfile.objects.select_for_update().filter(pk=therapist_id).first()
+
+
 def _overlaps(busy: list[tuple[datetime, datetime]], start: datetime, end: datetime) -> bool:
     return any(taken_start < end and taken_end > start for taken_start, taken_end in busy)
 
@@ -75,6 +86,7 @@ def book_recurring(
         raise DomainError("The first session must be in the future.", field="first_start")
     if not episode.is_open:
         raise DomainError("This care episode has ended; no new appointments can be made.")
+    _lock_therapist(episode.therapist_id)
     terms = terms_for(episode)
     length = timedelta(minutes=terms.session_minutes)
     # Wall-clock arithmetic in the local zone keeps sessions at 10:00 across a DST change.
@@ -123,6 +135,7 @@ def reschedule(
     if new_start <= now:
         raise DomainError("The new time must be in the future.", field="new_start")
     new_end = new_start + (appointment.scheduled_end - appointment.scheduled_start)
+    _lock_therapist(appointment.episode.therapist_id)
     busy = _busy_times(appointment.episode.therapist_id, new_start, new_end, exclude=appointment.pk)
     if busy:
         raise DomainError("There is already a session at that time.", field="new_start")
@@ -177,12 +190,30 @@ def cancel(
     return appointment
 
 
+def feed_token_for(submission: uuid.UUID) -> str:
+    """The secret token of the feed a form submission creates: derived from the submission's
+    key with the server's secret, so that the same submission sent twice makes the same feed
+    (and the page can show its URL again), while nobody without the secret can work it out."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), b"calendar-feed:" + submission.bytes, hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 @transaction.atomic
-def create_feed(*, actor: Actor, therapist: TherapistProfile) -> tuple[CalendarFeed, str]:
-    """A new feed and its token (returned once, never stored); any active feed is revoked."""
+def create_feed(
+    *, actor: Actor, therapist: TherapistProfile, token: str | None = None
+) -> tuple[CalendarFeed, str]:
+    """A new feed and its token (returned, never stored); any active feed is revoked. The
+    therapist's row is locked first, so two requests at once make one active feed after the
+    other, never two."""
+    TherapistProfile.objects.select_for_update().filter(pk=therapist.pk).first()
+    token = token or secrets.token_urlsafe(32)
+    existing = CalendarFeed.objects.filter(token_hash=hash_token(token)).first()
+    if existing is not None:
+        return existing, token
     for active in CalendarFeed.objects.active().filter(therapist=therapist):
         revoke_feed(actor=actor, feed=active)
-    token = secrets.token_urlsafe(32)
     feed = CalendarFeed.objects.create(
         practice_id=therapist.practice_id,
         therapist=therapist,

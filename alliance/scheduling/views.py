@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +20,9 @@ from alliance.audit.services import Actor, record
 from alliance.lib.client_ip import client_ip
 from alliance.lib.errors import DomainError
 from alliance.lib.form_problems import client_page_problem
+from alliance.once.decorators import once_per_submission, submission_key
 from alliance.practice.access import get_episode_for_user, get_own_therapist_profile
-from alliance.scheduling.access import get_feed_by_token, get_feed_for_user
+from alliance.scheduling.access import get_feed_by_token, get_feed_for_user, hash_token
 from alliance.scheduling.forms import BookRecurringForm, CancelForm, RescheduleForm
 from alliance.scheduling.ical import feed_calendar, upcoming_for_feed
 from alliance.scheduling.models import CalendarFeed
@@ -26,6 +30,7 @@ from alliance.scheduling.services import (
     book_recurring,
     cancel,
     create_feed,
+    feed_token_for,
     reschedule,
     revoke_feed,
 )
@@ -33,6 +38,7 @@ from alliance.scheduling.services import (
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def book_sessions(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_id, for_change=True)
     form = BookRecurringForm(request.POST)
@@ -56,6 +62,7 @@ def book_sessions(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRes
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def reschedule_appointment(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = get_appointment_for_user(request.user, appointment_id, for_change=True)
     client_id = appointment.episode.client_id
@@ -77,6 +84,7 @@ def reschedule_appointment(request: AuthenticatedHttpRequest, appointment_id: in
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def cancel_appointment(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = get_appointment_for_user(request.user, appointment_id, for_change=True)
     client_id = appointment.episode.client_id
@@ -91,6 +99,10 @@ def cancel_appointment(request: AuthenticatedHttpRequest, appointment_id: int) -
         return client_page_problem(request, client_id, error.message)
     messages.success(request, f"Session {appointment.get_status_display().lower()}.")
     return redirect("clinic:client", client_id=client_id)
+
+
+# How long after creating a feed its URL can be shown again (the page right after the form).
+NEW_FEED_SHOWN_FOR = timedelta(minutes=10)
 
 
 def _feed_page(
@@ -116,20 +128,46 @@ def _feed_page(
 @require_GET
 @role_required(Role.THERAPIST)
 def calendar_feed_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return _feed_page(request)
+    return _feed_page(request, new_url=_just_created_url(request))
+
+
+def _just_created_url(request: AuthenticatedHttpRequest) -> str:
+    """The URL of the feed this therapist created moments ago with the submission named in
+    ``?created=``; "" otherwise (it is shown for a few minutes, then never again)."""
+    try:
+        submission = uuid.UUID(request.GET.get("created", ""))
+    except ValueError:
+        return ""
+    token = feed_token_for(submission)
+    shown_until = timezone.now() - NEW_FEED_SHOWN_FOR
+    if (
+        not CalendarFeed.objects.active()
+        .filter(
+            therapist__user=request.user, token_hash=hash_token(token), created_at__gte=shown_until
+        )
+        .exists()
+    ):
+        return ""
+    return request.build_absolute_uri(reverse("scheduling:calendar-feed-ics", args=[token]))
 
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def calendar_feed_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Creates the feed, then shows its URL on the feed page (``?created=`` names the
+    submission, from which the page derives the URL again: sent twice, it shows the same)."""
     therapist = get_own_therapist_profile(request.user)
-    _, token = create_feed(actor=Actor.from_request(request), therapist=therapist)
-    url = request.build_absolute_uri(reverse("scheduling:calendar-feed-ics", args=[token]))
-    return _feed_page(request, new_url=url)
+    submission = submission_key(request) or uuid.uuid4()
+    create_feed(
+        actor=Actor.from_request(request), therapist=therapist, token=feed_token_for(submission)
+    )
+    return redirect(f"{reverse('scheduling:calendar-feed')}?created={submission}")
 
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def calendar_feed_revoke(request: AuthenticatedHttpRequest, feed_id: int) -> HttpResponse:
     feed = get_feed_for_user(request.user, feed_id)
     try:

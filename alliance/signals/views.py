@@ -24,6 +24,7 @@ from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
 from alliance.lib.form_problems import client_page_problem, form_problem
+from alliance.once.decorators import once_per_submission
 from alliance.practice.access import get_episode_for_user
 from alliance.signals import services
 from alliance.signals.access import (
@@ -103,6 +104,7 @@ def _change_rupture(
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def rupture_acknowledge(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     return _change_rupture(
         request,
@@ -114,6 +116,7 @@ def rupture_acknowledge(request: AuthenticatedHttpRequest, rupture_id: int) -> H
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def rupture_repair(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     return _change_rupture(
         request,
@@ -130,6 +133,7 @@ def rupture_repair(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpRe
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def rupture_resolve(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     return _change_rupture(
         request,
@@ -141,6 +145,7 @@ def rupture_resolve(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpR
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def rupture_close(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpResponse:
     return _change_rupture(
         request,
@@ -154,6 +159,7 @@ def rupture_close(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpRes
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def rupture_open(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_id, for_change=True)
     rupture_type = request.POST.get("rupture_type", RuptureType.UNCLEAR)
@@ -171,6 +177,7 @@ def rupture_open(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResp
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def flag_acknowledge(request: AuthenticatedHttpRequest, flag_id: int) -> HttpResponse:
     flag = get_flag_for_user(request.user, flag_id, for_change=True)
     try:
@@ -185,6 +192,7 @@ def flag_acknowledge(request: AuthenticatedHttpRequest, flag_id: int) -> HttpRes
 
 @require_POST
 @role_required(Role.THERAPIST)
+@once_per_submission
 def feedback_reply(request: AuthenticatedHttpRequest, response_id: int) -> HttpResponse:
     response = get_response_for_user(request.user, response_id, for_change=True)
     try:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -119,7 +121,7 @@ def test_reading_the_feed_is_audited_without_a_person_or_the_secret(client, pers
 def test_creating_shows_the_url_once_and_revoking_is_audited(signed_in, personas):
     dana = signed_in("dana")
 
-    created = dana.post(reverse("scheduling:calendar-feed-create"))
+    created = dana.post(reverse("scheduling:calendar-feed-create"), follow=True)
     page = dana.get(reverse("scheduling:calendar-feed"))
 
     url = re.search(rb"https?://[^<\s]+\.ics", created.content)
@@ -144,3 +146,27 @@ def test_another_therapist_cannot_revoke_danas_feed(signed_in, personas, token):
     response = signed_in("olga").post(reverse("scheduling:calendar-feed-revoke", args=[feed.pk]))
     assert response.status_code == 404
     assert CalendarFeed.objects.get(pk=feed.pk).is_active
+
+
+def test_the_same_submission_sent_twice_makes_one_feed_and_shows_the_same_url(signed_in, personas):
+    dana = signed_in("dana")
+    form = {"once": str(uuid.uuid4())}
+
+    first = dana.post(reverse("scheduling:calendar-feed-create"), form, follow=True)
+    second = dana.post(reverse("scheduling:calendar-feed-create"), form, follow=True)
+
+    urls = [re.search(rb"https?://[^<\s]+\.ics", page.content) for page in (first, second)]
+    assert urls[0] is not None and urls[1] is not None
+    assert urls[0].group(0) == urls[1].group(0)
+    assert CalendarFeed.objects.filter(therapist=personas.dana_profile).count() == 1
+
+
+def test_the_new_url_is_not_shown_to_another_therapist_or_after_ten_minutes(signed_in, personas):
+    dana = signed_in("dana")
+    created = dana.post(reverse("scheduling:calendar-feed-create"))
+    shown_at = created["Location"]
+
+    assert b".ics" not in signed_in("olga").get(shown_at).content
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        assert b".ics" not in dana.get(shown_at).content
+    assert b".ics" in dana.get(shown_at).content
