@@ -105,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "alliance.runtime.context_processors.background",
+                "alliance.accounts.context_processors.session_keeping",
+                "alliance.once.context_processors.saved_submissions",
             ],
             # {% form_keys %} in every POST form: the CSRF token and a submission key.
             "builtins": ["alliance.once.templatetags.once"],

@@ -1,4 +1,9 @@
-"""Signs clinicians and admins out after a period without activity."""
+"""Signs clinicians and admins out after a period without activity.
+
+The page itself warns a minute before and keeps the session alive while the person types
+(static/alliance/keep.js, through ``accounts:keepalive``): only a screen left alone is signed
+out, and what was typed in it is kept as a draft in the browser.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,16 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 
 from alliance.accounts.models import IDLE_LOGOUT_ROLES
+from alliance.lib.return_address import return_address
 
 LAST_SEEN_KEY = "alliance_last_seen"
+
+
+def idle_timeout_seconds() -> float:
+    return float(settings.IDLE_TIMEOUT_MINUTES) * 60
 
 
 class IdleLogoutMiddleware:
@@ -25,14 +36,16 @@ class IdleLogoutMiddleware:
         if user.is_authenticated and user.role in IDLE_LOGOUT_ROLES:
             now = time.time()
             last_seen = request.session.get(LAST_SEEN_KEY)
-            limit = settings.IDLE_TIMEOUT_MINUTES * 60
-            if last_seen is not None and now - float(last_seen) > limit:
+            if last_seen is not None and now - float(last_seen) > idle_timeout_seconds():
                 logout(request)
                 messages.info(
                     request,
-                    f"You were signed out after {settings.IDLE_TIMEOUT_MINUTES} minutes "
-                    "without activity, to keep client records private.",
+                    f"You were signed out after {settings.IDLE_TIMEOUT_MINUTES:g} minutes "
+                    "without activity, to keep client records private. Anything you were "
+                    "typing is kept on this device: it comes back when you open the page again.",
                 )
-                return redirect_to_login(request.get_full_path())
+                return redirect_to_login(
+                    return_address(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
+                )
             request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)

@@ -7,4 +7,5 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keepalive/", views.keepalive, name="keepalive"),
 ]

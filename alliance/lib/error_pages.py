@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from alliance.lib.return_address import return_address
+
 
 def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     return render(
@@ -25,12 +27,20 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """A form posted without a valid CSRF token: stale, or sent from another site."""
-    return _page(
+    """A form posted without a valid CSRF token: stale, or sent from another site. What was
+    typed is kept in the browser (static/alliance/keep.js): the page it came from shows it."""
+    back = return_address(request)
+    return render(
         request,
-        403,
-        "Form expired",
-        "Your form expired or came from somewhere else. Go back, reload the page and try again.",
+        "error.html",
+        {
+            "title": "Form expired",
+            "message": "Your form expired or came from somewhere else, so nothing was saved. "
+            "What you typed is kept on this device: open the page again and send it once more.",
+            "status": 403,
+            "back": back,
+        },
+        status=403,
     )
 
 

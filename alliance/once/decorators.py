@@ -28,6 +28,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from alliance.once.models import Submission
 
 ONCE_FIELD = "once"
+# The keys of this person's last saved submissions, kept in the session for the page script.
+SAVED_SESSION_KEY = "once_saved"
+SAVED_KEPT = 20
 SENT_TWICE = "That was sent more than once; it was saved once."
 
 View = Callable[..., HttpResponse]
@@ -56,6 +59,7 @@ def once_per_submission(view: View) -> View:
                 transaction.set_rollback(True)
                 return response
             _remember(key, response)
+        _tell_the_page(request, key)
         return response
 
     return wrapped
@@ -77,8 +81,18 @@ def _remember(key: uuid.UUID, response: HttpResponse) -> None:
         Submission.objects.filter(key=key).update(location=location[:500])
 
 
+def _tell_the_page(request: HttpRequest, key: uuid.UUID) -> None:
+    """The next page learns this form was saved, so its draft in the browser is forgotten."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    saved = [str(key), *session.get(SAVED_SESSION_KEY, [])]
+    session[SAVED_SESSION_KEY] = list(dict.fromkeys(saved))[:SAVED_KEPT]
+
+
 def _answer_again(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     """Where the first request sent the person; a fragment update reloads the page instead."""
+    _tell_the_page(request, key)
     first = Submission.objects.filter(key=key).first()
     same_person = first is not None and first.user_id == getattr(request.user, "pk", None)
     if getattr(request, "htmx", False):

