@@ -11,14 +11,18 @@ from webvtt.errors import MalformedCaptionError
 
 from alliance.conversation.importers.common import (
     LABEL_RE,
-    TAG_RE,
     TranscriptError,
     _clean,
     _quote,
     _Raw,
+    strip_tags,
 )
 
-VOICE_RE = re.compile(r"^\s*<v(?:\.[\w-]+)*\s+(?P<name>[^>]+?)\s*>(?P<text>.*)$")
+# "<v Name>" or "<v.loud Name>" at the start of a line; the name is stripped where it is used.
+# Possessive (never backtracking): the old "<v\s+(?P<name>[^>]+?)\s*>" could split a run of
+# spaces between its three parts in every possible way before giving up on a line with no ">",
+# which took minutes for a few kilobytes of spaces. Both read the same name once stripped.
+VOICE_RE = re.compile(r"^\s*+<v(?:\.[\w-]++)*+\s(?P<name>[^>]++)>(?P<text>.*)$")
 SRT_TIMING_RE = re.compile(
     r"^\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s*-->\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}(\s.*)?$"
 )
@@ -54,7 +58,7 @@ def _segments(
         if voice:
             segments.append((voice.group("name").strip(), voice.group("text"), number))
             continue
-        body = TAG_RE.sub("", line).strip()
+        body = strip_tags(line).strip()
         label = LABEL_RE.match(body.lstrip("-– ").strip())
         if label:
             segments.append((label.group("label"), label.group("text"), number))

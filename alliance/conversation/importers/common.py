@@ -33,9 +33,20 @@ BUILT_IN_LABELS = {
 }
 ROLE_WORDS = {"therapist": THERAPIST, "t": THERAPIST, "client": CLIENT, "c": CLIENT}
 
-# "Dr. Lee: text", "Sam: text": a name of at most four words, starting with a letter.
+# "Dr. Lee: text", "Sam: text": a name of at most four words, starting with a letter. Used with
+# ``match`` (from the start of a line only), in time linear in the line: a word can only end at a
+# space, a colon or the end, so a word given back never opens another way through the pattern.
 LABEL_RE = re.compile(r"^\s*(?P<label>[^\W\d_][\w.'’-]*(?: [\w.'’-]+){0,3}?)\s*:\s*(?P<text>.*)$")
+# A tag runs from "<" to the first ">" after it. Use ``strip_tags``, not ``TAG_RE.sub``: from a
+# "<" with no ">" after it the pattern scans to the end of the text before failing, and does so
+# again from the next "<", which is quadratic in a long run of "<".
 TAG_RE = re.compile(r"<[^>]*>")
+# A decimal character reference (&#65;). ``html.unescape`` reads its number with ``int``, which
+# refuses more than 4,300 digits (leading zeros count) with a ValueError.
+DECIMAL_REFERENCE_RE = re.compile(r"&#(?P<zeros>0*+)(?P<digits>[0-9]*+)(?P<semicolon>;?)")
+# The largest code point, U+10FFFF, has 7 decimal digits; a reference with more digits (leading
+# zeros aside) is past it, and html.unescape reads it as U+FFFD.
+_CODE_POINT_DIGITS = 7
 
 
 class TranscriptError(ValueError):
@@ -95,7 +106,35 @@ class _Raw:
 
 
 def _clean(text: str) -> str:
-    return " ".join(html.unescape(TAG_RE.sub("", text)).split())
+    """The words of a piece of text, without tags and entities, one space between words."""
+    return " ".join(unescape(strip_tags(text)).split())
+
+
+def strip_tags(text: str) -> str:
+    """``TAG_RE.sub("", text)`` in time linear in the text. A "<" after the last ">" starts no
+    tag, so the pattern only runs on the text up to the last ">", where every "<" it stops at
+    has a ">" after it: each match ends at the first one and the next search starts there."""
+    end = text.rfind(">") + 1
+    return TAG_RE.sub("", text[:end]) + text[end:]
+
+
+def unescape(text: str) -> str:
+    """``html.unescape`` without its ValueError on a decimal reference of thousands of digits:
+    such a reference is read as it would be with any number past U+10FFFF, as U+FFFD."""
+    if "&#" in text:
+        text = DECIMAL_REFERENCE_RE.sub(_shorter_reference, text)
+    return html.unescape(text)
+
+
+def _shorter_reference(match: re.Match[str]) -> str:
+    """The same reference with its leading zeros dropped, or U+FFFD for a number past the last
+    code point (html.unescape also takes the semicolon with it then)."""
+    zeros, digits = match["zeros"], match["digits"]
+    if len(digits) > _CODE_POINT_DIGITS:
+        return "\ufffd"
+    if len(zeros) <= 1:
+        return match[0]
+    return f"&#{digits or '0'}{match['semicolon']}"
 
 
 def _resolve(raw: list[_Raw], mapping: dict[str, str], *, merge: bool) -> tuple[Turn, ...]:
