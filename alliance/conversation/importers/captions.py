@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pysrt  # type: ignore[import-untyped]
 import webvtt
@@ -51,20 +52,19 @@ def _segments(
     lines: list[str], first_text_line: int, *, voices: bool
 ) -> list[tuple[str, str, int]]:
     """(label, text, line) for each speaker within one cue's text lines."""
-    segments: list[tuple[str, str, int]] = []
+    segments: list[_Segment] = []
     for offset, line in enumerate(lines):
         number = first_text_line + offset
         voice = VOICE_RE.match(line) if voices else None
         if voice:
-            segments.append((voice.group("name").strip(), voice.group("text"), number))
+            segments.append(_Segment(voice.group("name").strip(), [voice.group("text")], number))
             continue
         body = strip_tags(line).strip()
         label = LABEL_RE.match(body.lstrip("-– ").strip())
         if label:
-            segments.append((label.group("label"), label.group("text"), number))
+            segments.append(_Segment(label.group("label"), [label.group("text")], number))
         elif segments:
-            label_so_far, text_so_far, line_so_far = segments[-1]
-            segments[-1] = (label_so_far, f"{text_so_far} {line}", line_so_far)
+            segments[-1].texts.append(line)
         elif _clean(line):
             raise TranscriptError(
                 f"a cue without a speaker: {_quote(_clean(line))} (start the cue with "
@@ -72,7 +72,16 @@ def _segments(
                 + '"Name:")',
                 line=number,
             )
-    return segments
+    return [(segment.label, " ".join(segment.texts), segment.line) for segment in segments]
+
+
+@dataclass(slots=True)
+class _Segment:
+    """One speaker's lines in a cue, joined once at the end (not copied again for each line)."""
+
+    label: str
+    texts: list[str]
+    line: int
 
 
 def _timed(segments: list[tuple[str, str, int]], start: float, end: float) -> list[_Raw]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from alliance.conversation.coding import CLIENT, THERAPIST, Turn
@@ -96,7 +96,7 @@ def _key(name: str) -> str:
 # --- Raw turns: a label, some text, maybe times ---------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Raw:
     label: str
     text: str
@@ -138,37 +138,61 @@ def _shorter_reference(match: re.Match[str]) -> str:
 
 
 def _resolve(raw: list[_Raw], mapping: dict[str, str], *, merge: bool) -> tuple[Turn, ...]:
-    """Labels to roles, empty turns dropped, one speaker's consecutive cues merged."""
-    roles = _roles(raw, mapping)
-    turns: list[Turn] = []
+    """Labels to roles, empty turns dropped, one speaker's consecutive cues merged. A merged
+    turn's pieces are joined once at the end: adding each cue to the text so far would copy the
+    whole turn again for every cue."""
+    keys = label_keys(item.label for item in raw)
+    roles = _roles(raw, keys, mapping)
+    speakers = {label: roles[key] for label, key in keys.items()}
+    merged: list[_Merged] = []
     for item in raw:
         text = _clean(item.text)
         if not text:
             continue
-        speaker = roles[_key(item.label)]
-        if merge and turns and turns[-1].speaker == speaker:
-            previous = turns[-1]
-            turns[-1] = replace(
-                previous,
-                text=f"{previous.text} {text}",
-                end=item.end if item.end is not None else previous.end,
-            )
+        speaker = speakers[item.label]
+        if merge and merged and merged[-1].speaker == speaker:
+            merged[-1].add(text, item.end)
             continue
-        if len(turns) == MAX_TURNS:
+        if len(merged) == MAX_TURNS:
             raise TranscriptError(
                 f"more than {MAX_TURNS:,} turns; split the transcript into parts", line=item.line
             )
-        turns.append(Turn(len(turns), speaker, text, item.start, item.end, item.line))
-    return tuple(turns)
+        merged.append(_Merged(speaker, [text], item.line, item.start, item.end))
+    return tuple(one.turn(index) for index, one in enumerate(merged))
 
 
-def _roles(raw: list[_Raw], mapping: dict[str, str]) -> dict[str, str]:
+@dataclass(slots=True)
+class _Merged:
+    """One turn while its cues are being gathered: the first cue's start, the last known end."""
+
+    speaker: str
+    texts: list[str]
+    line: int
+    start: float | None
+    end: float | None
+
+    def add(self, text: str, end: float | None) -> None:
+        self.texts.append(text)
+        if end is not None:
+            self.end = end
+
+    def turn(self, index: int) -> Turn:
+        return Turn(index, self.speaker, " ".join(self.texts), self.start, self.end, self.line)
+
+
+def label_keys(labels: Iterable[str]) -> dict[str, str]:
+    """Each label as compared (``_key``), worked out once per label rather than once per turn:
+    a long transcript has thousands of turns and two or three labels."""
+    return {label: _key(label) for label in set(labels)}
+
+
+def _roles(raw: list[_Raw], keys: dict[str, str], mapping: dict[str, str]) -> dict[str, str]:
     """Who each label is. One unknown name beside a known role takes the other role; more
     unknown names than that need a mapping."""
     roles: dict[str, str] = {}
     unknown: dict[str, _Raw] = {}
     for item in raw:
-        key = _key(item.label)
+        key = keys[item.label]
         if key in roles or key in unknown:
             continue
         role = mapping.get(key) or BUILT_IN_LABELS.get(key)
