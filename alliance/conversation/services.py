@@ -34,7 +34,6 @@ from alliance.practice.models import TherapistProfile
 ROTATION_BATCH_SIZE = 500
 
 
-@transaction.atomic
 def upload_transcript(
     *,
     actor: Actor,
@@ -48,7 +47,11 @@ def upload_transcript(
     analysis once the upload is committed (unless the caller analyses it itself: the demo).
 
     The same turns uploaded again to the same session (a double submit, a second click while
-    the first upload was on its way) return the transcript already stored, once, unchanged."""
+    the first upload was on its way) return the transcript already stored, once, unchanged.
+
+    Reading the file, encrypting the turns and their digest need no database, and take up to a
+    second or two for a 2 MB file: they are done before the write transaction opens, which on
+    SQLite (BEGIN IMMEDIATE) takes the database's write lock for every other request."""
     if actor.user is None:
         raise DomainError("Only a signed-in therapist can upload a transcript.")
     parsed: ParsedTranscript = parse_transcript(data, filename=filename, speakers=speakers)
@@ -61,6 +64,15 @@ def upload_transcript(
         original_filename=filename[:255],
     )
     transcript.set_turns(parsed.turns)
+    return _store_upload(actor, transcript, parsed, queue_analysis=queue_analysis)
+
+
+@transaction.atomic
+def _store_upload(
+    actor: Actor, transcript: Transcript, parsed: ParsedTranscript, *, queue_analysis: bool
+) -> Transcript:
+    """Store the transcript and its audit row in one transaction, or return the same upload
+    stored before (asking for another analysis if the last one failed)."""
     existing = _same_upload(transcript) or _save_unless_stored(transcript)
     if existing is not None:
         if existing.status == AnalysisStatus.FAILED and queue_analysis:
@@ -74,7 +86,7 @@ def upload_transcript(
         action=AuditAction.CREATE,
         target="session transcript",
         obj=transcript,
-        client_id=appointment.episode.client_id,
+        client_id=transcript.appointment.episode.client_id,
         detail={"format": parsed.format, "turns": len(parsed.turns)},
     )
     if queue_analysis:

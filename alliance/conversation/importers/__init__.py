@@ -158,14 +158,14 @@ def decode(data: bytes | str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
+        line = raw.count(b"\n", 0, error.start) + 1
         byte = raw[error.start : error.start + 1].hex().upper()
         raise TranscriptError(
             f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8 and upload it again",
             line=line,
         ) from None
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
+        line = text.count("\n", 0, text.index("\x00")) + 1
         raise TranscriptError("a NUL character: this looks like a binary file", line=line)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -178,7 +178,7 @@ def detect_format(text: str, filename: str = "") -> str:
         return VTT
     if start.startswith("{"):
         return JSON
-    first_lines = [line.strip() for line in start.split("\n")[:3]]
+    first_lines = [line.strip() for line in start.split("\n", 3)[:3]]
     if (
         len(first_lines) >= 2
         and first_lines[0].isdigit()

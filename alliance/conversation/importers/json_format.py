@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from alliance.conversation.importers.common import (
@@ -17,10 +19,7 @@ from alliance.conversation.importers.common import (
 
 
 def _read_json(text: str) -> tuple[list[_Raw], dict[str, Any]]:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise TranscriptError(f"not valid JSON: {error.msg}", line=error.lineno) from None
+    document = _load(text)
     where = _JsonPositions(text)
     root = 0  # the number of the top-level value
     if not isinstance(document, dict):
@@ -56,18 +55,13 @@ def _read_json(text: str) -> tuple[list[_Raw], dict[str, Any]]:
         times: list[float | None] = []
         for key in ("start", "end"):
             value = turn.get(key)
-            if value is not None and (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not math.isfinite(value)
-                or value < 0
-            ):
+            if value is not None and _seconds(value) is None:
                 raise TranscriptError(
                     f'turn {number}: "{key}" must be a number of seconds (0 or more) or null, '
                     f"not {_kind(value)}",
                     line=where.line_of_key(element, key),
                 )
-            times.append(None if value is None else float(value))
+            times.append(None if value is None else _seconds(value))
         start, end = times
         if start is not None and end is not None and end < start:
             raise TranscriptError(
@@ -78,13 +72,53 @@ def _read_json(text: str) -> tuple[list[_Raw], dict[str, Any]]:
     return raw, speakers
 
 
+def _load(text: str) -> Any:
+    """``json.loads``, with every way it can fail as a ``TranscriptError``: besides invalid
+    JSON, a RecursionError for lists or objects nested thousands deep and a ValueError for an
+    integer of more than 4,300 digits (Python's limit for reading digits)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise TranscriptError(f"not valid JSON: {error.msg}", line=error.lineno) from None
+    except RecursionError:
+        raise TranscriptError(
+            "the JSON is nested too deeply to read (a transcript needs three levels: "
+            'the object, its "turns" list and each turn)'
+        ) from None
+    except ValueError:
+        raise TranscriptError(
+            "not valid JSON: a number with too many digits to read (more than 4,300)"
+        ) from None
+
+
+def _seconds(value: Any) -> float | None:
+    """A time in seconds (0 or more) as a float, or None if ``value`` is no such number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = _float(value)
+    if number is None or not math.isfinite(number) or number < 0:
+        return None
+    return number
+
+
+def _float(value: int | float) -> float | None:
+    """The number as a float; None for an integer too large for one (past 1.8e308)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return None
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, int | float):
-        return f"a number ({value:g})" if math.isfinite(value) else "NaN or Infinity"
+        number = _float(value)
+        if number is None:
+            return "a number too large to read"
+        return f"a number ({number:g})" if math.isfinite(number) else "NaN or Infinity"
     if isinstance(value, str):
         return f"a string ({_quote(value, 30)})"
     if isinstance(value, list):
@@ -92,67 +126,138 @@ def _kind(value: Any) -> str:
     return "an object"
 
 
+# The pieces of a valid JSON text, read from a position (``match(text, pos)``).
+_WHITESPACE_RE = re.compile(r"[ \t\n\r]*+")
+_STRING_RE = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_SCALAR_RE = re.compile(r"[^,\]} \t\n\r]*+")  # a number, true, false or null
+# Error messages point at the top-level keys, the turns and each turn's keys. The top-level object
+# and its values (the "turns" list) are opened; what is in them (each turn) is passed over whole
+# by the C decoder, and a turn is opened only when an error message needs one of its keys.
+_OPENED_DEPTH = 2
+_DECODER = json.JSONDecoder()
+
+
+@dataclass(slots=True)
+class _Open:
+    """An object or list being read: its value number and, in an object, the key just read."""
+
+    number: int
+    is_object: bool
+    key: str = ""
+    key_line: int = 0
+
+
 class _JsonPositions:
     """Where each value of an already valid JSON text starts, for error messages: values are
-    numbered in the order they start; objects know their keys, arrays their elements."""
+    numbered in the order they start; objects know their keys, arrays their elements.
 
-    def __init__(self, text: str) -> None:
+    One pass from the start to the end with a stack of the open objects and lists, not a
+    recursive descent (``json.loads`` reads lists nested thousands deep, more than Python's
+    recursion limit), counting the newlines since the previous position as it goes: counting
+    from the start of the text for each turn would be quadratic in the number of turns. Values
+    ``depth`` levels down are numbered but not opened (until an error message needs their keys).
+
+    ``start``, ``line`` and ``depth`` read one value inside the text (a turn, to find its keys)."""
+
+    def __init__(
+        self, text: str, start: int = 0, line: int = 1, depth: int = _OPENED_DEPTH
+    ) -> None:
         self.text = text
+        self.depth = depth
         self.starts: list[int] = []
-        self.keys: dict[int, dict[str, tuple[int, int]]] = {}  # value -> key -> (key pos, value)
+        self.lines: list[int] = []  # value -> its line
+        self.keys: dict[int, dict[str, tuple[int, int]]] = {}  # value -> key -> (line, value)
         self.items: dict[int, list[int]] = {}
-        self._parse(self._skip(0))
-
-    def _skip(self, pos: int) -> int:
-        while pos < len(self.text) and self.text[pos] in " \t\n\r":
-            pos += 1
-        return pos
-
-    def _string_end(self, pos: int) -> int:
-        pos += 1
-        while self.text[pos] != '"':
-            pos += 2 if self.text[pos] == "\\" else 1
-        return pos + 1
-
-    def _parse(self, pos: int) -> tuple[int, int]:
-        """Parse the value at ``pos``; returns (its number, the position after it)."""
-        number = len(self.starts)
-        self.starts.append(pos)
-        char = self.text[pos]
-        if char == "{":
-            self.keys[number] = {}
-            pos = self._skip(pos + 1)
-            while self.text[pos] != "}":
-                key_pos, after = pos, self._string_end(pos)
-                key = json.loads(self.text[key_pos:after])
-                pos = self._skip(self._skip(after) + 1)  # past the colon
-                child, pos = self._parse(pos)
-                self.keys[number][key] = (key_pos, child)
-                pos = self._skip(pos)
-                if self.text[pos] == ",":
-                    pos = self._skip(pos + 1)
-            return number, pos + 1
-        if char == "[":
-            self.items[number] = []
-            pos = self._skip(pos + 1)
-            while self.text[pos] != "]":
-                child, pos = self._parse(pos)
-                self.items[number].append(child)
-                pos = self._skip(pos)
-                if self.text[pos] == ",":
-                    pos = self._skip(pos + 1)
-            return number, pos + 1
-        if char == '"':
-            return number, self._string_end(pos)
-        while pos < len(self.text) and self.text[pos] not in ",]} \t\n\r":
-            pos += 1
-        return number, pos
+        self._line, self._counted = line, start
+        self._later: dict[int, _JsonPositions] = {}
+        self._read(start)
 
     def line(self, number: int) -> int:
-        return self.text.count("\n", 0, self.starts[number]) + 1
+        return self.lines[number]
 
     def line_of_key(self, number: int, key: str) -> int:
-        found = self.keys.get(number, {}).get(key)
-        if found is None:
-            return self.line(number)
-        return self.text.count("\n", 0, found[0]) + 1
+        keys = self.keys.get(number)
+        if keys is None and self.text.startswith("{", self.starts[number]):
+            keys = self._opened_later(number).keys[0]
+        found = (keys or {}).get(key)
+        return self.line(number) if found is None else found[0]
+
+    def _opened_later(self, number: int) -> _JsonPositions:
+        """An object that was passed over whole, read now that an error message needs a key."""
+        if number not in self._later:
+            start, line = self.starts[number], self.lines[number]
+            self._later[number] = _JsonPositions(self.text, start, line, depth=1)
+        return self._later[number]
+
+    def _read(self, start: int) -> None:
+        pos = self._skip(start)
+        stack: list[_Open] = []
+        while True:
+            pos = self._value(pos, stack)
+            pos = self._close(pos, stack)
+            if not stack:
+                return
+            if stack[-1].is_object:
+                pos = self._key(pos, stack[-1])
+
+    def _value(self, pos: int, stack: list[_Open]) -> int:
+        """Number the value at ``pos``: a scalar is read whole, an object or a list is opened.
+        Returns the position after what was read."""
+        number = len(self.starts)
+        self.starts.append(pos)
+        self.lines.append(self._line_at(pos))
+        if stack:
+            parent = stack[-1]
+            if parent.is_object:
+                self.keys[parent.number][parent.key] = (parent.key_line, number)
+            else:
+                self.items[parent.number].append(number)
+        char = self.text[pos]
+        if char in "{[" and len(stack) >= self.depth:
+            return self._skip(_DECODER.raw_decode(self.text, pos)[1])
+        if char == "{":
+            self.keys[number] = {}
+            stack.append(_Open(number, is_object=True))
+            return self._skip(pos + 1)
+        if char == "[":
+            self.items[number] = []
+            stack.append(_Open(number, is_object=False))
+            return self._skip(pos + 1)
+        pattern = _STRING_RE if char == '"' else _SCALAR_RE
+        return self._skip(self._end(pattern, pos))
+
+    def _close(self, pos: int, stack: list[_Open]) -> int:
+        """Past the closing brackets at ``pos`` and the comma before the next value, if any."""
+        while stack:
+            char = self.text[pos]
+            if char in "]}":
+                stack.pop()
+                pos = self._skip(pos + 1)
+                continue
+            if char == ",":
+                pos = self._skip(pos + 1)
+            break
+        return pos
+
+    def _key(self, pos: int, parent: _Open) -> int:
+        """Read the key at ``pos`` into the open object; returns the position of its value."""
+        after = self._end(_STRING_RE, pos)
+        key = self.text[pos + 1 : after - 1]
+        parent.key = json.loads(self.text[pos:after]) if "\\" in key else key
+        parent.key_line = self._line_at(pos)
+        return self._skip(self._skip(after) + 1)  # past the colon
+
+    def _line_at(self, pos: int) -> int:
+        """The line of ``pos``, counting only the newlines since the last position asked
+        about (positions are asked about in order)."""
+        self._line += self.text.count("\n", self._counted, pos)
+        self._counted = pos
+        return self._line
+
+    def _skip(self, pos: int) -> int:
+        return self._end(_WHITESPACE_RE, pos)
+
+    def _end(self, pattern: re.Pattern[str], pos: int) -> int:
+        match = pattern.match(self.text, pos)
+        assert match is not None  # each pattern matches the empty string or valid JSON here
+        return match.end()

@@ -4,13 +4,17 @@ session, is a new transcript; uploading a transcript whose analysis failed tries
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from alliance.appointments.models import Appointment
+from alliance.audit import services as audit
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import Actor
-from alliance.conversation import services
+from alliance.conversation import importers, services
 from alliance.conversation.models import AnalysisStatus, Transcript
 from alliance.conversation.services import mark_analysis_failed, upload_transcript
 from alliance.conversation.tests.builders import SESSION_TEXT, sample_upload, uploaded
@@ -102,3 +106,41 @@ def test_deleted_for_good_then_uploaded_again(personas):
     services.delete_transcript(actor=Actor(personas.dana), transcript=first)
     again = uploaded(personas)
     assert again.pk != first.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_file_is_read_before_the_write_transaction_opens(personas, monkeypatch):
+    """Reading a 2 MB file takes a second or two, and on SQLite a write transaction holds the
+    database's lock all along: the file is parsed and its turns encrypted before the transaction
+    opens; the transcript and its audit row are written inside one. (A transactional test: the
+    usual test runs inside a transaction of its own.)"""
+    seen: list[tuple[str, bool]] = []
+
+    def in_transaction() -> bool:
+        return bool(transaction.get_connection().in_atomic_block)
+
+    def parse(*args: Any, **kwargs: Any) -> importers.ParsedTranscript:
+        seen.append(("parse", in_transaction()))
+        return importers.parse_transcript(*args, **kwargs)
+
+    def set_turns(self: Transcript, turns: Any) -> None:
+        seen.append(("encrypt", in_transaction()))
+        real_set_turns(self, turns)
+
+    def record(**kwargs: Any) -> Any:
+        stored = Transcript.objects.filter(pk=kwargs["obj"].pk).exists()
+        seen.append(("audit beside the stored transcript", in_transaction() and stored))
+        return audit.record(**kwargs)
+
+    real_set_turns = Transcript.set_turns
+    monkeypatch.setattr(services, "parse_transcript", parse)
+    monkeypatch.setattr(Transcript, "set_turns", set_turns)
+    monkeypatch.setattr(services, "record", record)
+    transcript = uploaded(personas)
+    assert seen == [
+        ("parse", False),
+        ("encrypt", False),
+        ("audit beside the stored transcript", True),
+    ]
+    assert len(transcript.turns()) == 8
+    assert _created_rows() == 1
