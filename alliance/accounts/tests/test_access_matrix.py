@@ -549,7 +549,9 @@ ACCESS: dict[str, list[Case]] = {
         Case("re-evaluate the practice", ok_for("alex eve"), method="POST")
     ],
     # The FHIR API (alliance/interop): a signed-out caller gets 401, not the sign-in page.
-    "fhir:questionnaires": [Case("all instruments", ok_for(" ".join(SIGNED_IN)))],
+    "fhir:questionnaires": [
+        Case("all instruments", ok_for(" ".join(SIGNED_IN), anonymous=UNAUTHORIZED))
+    ],
     "fhir:questionnaire": [
         Case(
             "phq9",
