@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must come last so that it sees the outcome of the sign-in view.
     "axes.middleware.AxesMiddleware",
+    # A DomainError a view lets through becomes the answer, in one place (lib/domain_errors.py).
+    "alliance.lib.domain_errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "alliance.urls"

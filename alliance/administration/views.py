@@ -6,6 +6,7 @@ Nothing here shows clinical content: an admin sees who is whose client, not what
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -28,8 +29,7 @@ from alliance.agreements.sections import PLACEHOLDERS
 from alliance.agreements.services import template_for, update_template
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import Actor, record
-from alliance.lib.errors import DomainError
-from alliance.lib.form_problems import form_problem
+from alliance.lib.domain_errors import cleaned, problems_lead_back_to, show_problems_on
 from alliance.once.decorators import once_per_submission
 from alliance.practice.models import CareEpisode, Client, TherapistProfile
 from alliance.practice.services import (
@@ -48,6 +48,7 @@ from alliance.signals.settings_service import (
 )
 
 AUDIT_PAGE_SIZE = 50
+FORM_TEMPLATE = "administration/form.html"
 
 
 @role_required(Role.ADMIN)
@@ -75,97 +76,82 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _form_page(
+    request: AuthenticatedHttpRequest, form: forms.BaseForm, title: str
+) -> HttpResponse | None:
+    """The admin's form page: drawn for a GET (returned), and for a POST the page a problem is
+    shown on (``None``: the view goes on with the cleaned data)."""
+    context = {"form": form, "title": title}
+    if request.method != "POST":
+        return render(request, FORM_TEMPLATE, context)
+    show_problems_on(request, form, FORM_TEMPLATE, context)
+    return None
+
+
 @role_required(Role.ADMIN)
+@once_per_submission
 def add_therapist(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TherapistForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            therapist = create_therapist(
-                actor=Actor.from_request(request),
-                practice=request.user.practice,  # type: ignore[arg-type]
-                username=data["username"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                password=data["password"],
-                modalities=data["modalities"],
-                styles=data["styles"],
-                languages=data["languages"],
-                bio=data["bio"],
-            )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, f"Added therapist {therapist}.")
-            return redirect("administration:home")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "administration/form.html",
-        {"form": form, "title": "Add a therapist"},
-        status=status,
+    if (page := _form_page(request, form, "Add a therapist")) is not None:
+        return page
+    data = cleaned(form)
+    therapist = create_therapist(
+        actor=Actor.from_request(request),
+        practice=request.user.practice,  # type: ignore[arg-type]
+        username=data["username"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        password=data["password"],
+        modalities=data["modalities"],
+        styles=data["styles"],
+        languages=data["languages"],
+        bio=data["bio"],
     )
+    messages.success(request, f"Added therapist {therapist}.")
+    return redirect("administration:home")
 
 
 @role_required(Role.ADMIN)
+@once_per_submission
 def add_client(request: AuthenticatedHttpRequest) -> HttpResponse:
-    practice_id = request.practice_id
-    form = ClientForm(request.POST or None, practice_id=practice_id)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        actor = Actor.from_request(request)
-        try:
-            client = create_client(
-                actor=actor,
-                practice=request.user.practice,  # type: ignore[arg-type]
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                username=data["username"],
-                password=data["password"],
-            )
-            if data["therapist"] is not None:
-                assign_client(actor=actor, client=client, therapist=data["therapist"])
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, f"Added client {client}.")
-            return redirect("administration:home")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "administration/form.html", {"form": form, "title": "Add a client"}, status=status
+    form = ClientForm(request.POST or None, practice_id=request.practice_id)
+    if (page := _form_page(request, form, "Add a client")) is not None:
+        return page
+    data = cleaned(form)
+    actor = Actor.from_request(request)
+    client = create_client(
+        actor=actor,
+        practice=request.user.practice,  # type: ignore[arg-type]
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        username=data["username"],
+        password=data["password"],
     )
+    if data["therapist"] is not None:
+        assign_client(actor=actor, client=client, therapist=data["therapist"])
+    messages.success(request, f"Added client {client}.")
+    return redirect("administration:home")
 
 
 @role_required(Role.ADMIN)
+@once_per_submission
 def assign(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = get_client_identity_for_admin(request.user, client_id)
-    practice_id = request.practice_id
-    form = AssignForm(request.POST or None, practice_id=practice_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assign_client(
-                actor=Actor.from_request(request),
-                client=client,
-                therapist=form.cleaned_data["therapist"],
-                modality=form.cleaned_data["modality"],
-                style=form.cleaned_data["style"],
-            )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(
-                request, f"{client} is now assigned to {form.cleaned_data['therapist']}."
-            )
-            return redirect("administration:home")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "administration/form.html",
-        {"form": form, "title": f"Assign {client} to a therapist"},
-        status=status,
+    form = AssignForm(request.POST or None, practice_id=request.practice_id)
+    if (page := _form_page(request, form, f"Assign {client} to a therapist")) is not None:
+        return page
+    data = cleaned(form)
+    assign_client(
+        actor=Actor.from_request(request),
+        client=client,
+        therapist=data["therapist"],
+        modality=data["modality"],
+        style=data["style"],
     )
+    messages.success(request, f"{client} is now assigned to {data['therapist']}.")
+    return redirect("administration:home")
 
 
 @require_POST
@@ -173,11 +159,8 @@ def assign(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
 @once_per_submission
 def deactivate(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     account = get_account_for_admin(request.user, user_id)
-    try:
-        deactivate_account(actor=Actor.from_request(request), user=account)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("administration:home")
+    problems_lead_back_to(request, reverse("administration:home"), "Back to practice admin")
+    deactivate_account(actor=Actor.from_request(request), user=account)
     messages.success(request, f"Deactivated {account.display_name}; they can no longer sign in.")
     return redirect("administration:home")
 
@@ -200,6 +183,7 @@ def client_audit(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespo
 
 
 @role_required(Role.ADMIN)
+@once_per_submission
 def supervisors(request: AuthenticatedHttpRequest, therapist_id: int) -> HttpResponse:
     therapist = get_therapist_for_admin(request.user, therapist_id)
     form = SupervisorsForm(
@@ -208,25 +192,15 @@ def supervisors(request: AuthenticatedHttpRequest, therapist_id: int) -> HttpRes
         practice_id=request.practice_id,
         initial={"supervisors": list(therapist.supervisors.all())},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            set_supervisors(
-                actor=Actor.from_request(request),
-                therapist=therapist,
-                supervisors=list(form.cleaned_data["supervisors"]),
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, f"Saved who supervises {therapist}.")
-            return redirect("administration:home")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "administration/form.html",
-        {"form": form, "title": f"Who supervises {therapist}"},
-        status=status,
+    if (page := _form_page(request, form, f"Who supervises {therapist}")) is not None:
+        return page
+    set_supervisors(
+        actor=Actor.from_request(request),
+        therapist=therapist,
+        supervisors=list(cleaned(form)["supervisors"]),
     )
+    messages.success(request, f"Saved who supervises {therapist}.")
+    return redirect("administration:home")
 
 
 @require_http_methods(["GET", "POST"])
@@ -239,20 +213,15 @@ def signal_rules(request: AuthenticatedHttpRequest) -> HttpResponse:
             rule.id: {p.name: request.POST.get(field_name(rule, p), "") for p in rule.parameters}
             for rule in RULES
         }
-        try:
-            save_signal_settings(
-                actor=Actor.from_request(request),
-                practice=request.user.practice,  # type: ignore[arg-type]
-                values=values,
-                enabled=request.POST.getlist("enabled"),
-            )
-        except DomainError as error:
-            return form_problem(
-                request,
-                error.message,
-                reverse("administration:signal-rules"),
-                back_label="Back to the signal rules",
-            )
+        problems_lead_back_to(
+            request, reverse("administration:signal-rules"), "Back to the signal rules"
+        )
+        save_signal_settings(
+            actor=Actor.from_request(request),
+            practice=request.user.practice,  # type: ignore[arg-type]
+            values=values,
+            enabled=request.POST.getlist("enabled"),
+        )
         messages.success(
             request,
             "Saved. New evidence is evaluated with these rules; re-evaluate the practice to "
@@ -274,38 +243,28 @@ def agreement_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The practice's agreement template: the text and terms every new agreement starts from."""
     practice = request.user.practice
     assert practice is not None  # role_required lets only a practice's admins in
-    if request.method == "POST":
-        form = AgreementTemplateForm(request.POST)
-        if form.is_valid():
-            try:
-                changed = update_template(
-                    actor=Actor.from_request(request),
-                    practice=practice,
-                    sections=form.sections(),
-                    terms=form.terms(),
-                    review_every_weeks=form.cleaned_data["review_every_weeks"],
-                )
-            except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                messages.success(
-                    request,
-                    "Saved. Agreements drafted from now on start from this text; agreements "
-                    "already drafted keep theirs until their therapist updates them."
-                    if changed
-                    else "Nothing had changed.",
-                )
-                return redirect("administration:agreement-template")
-        status = 400
-    else:
+    template = "administration/agreement_template.html"
+    if request.method != "POST":
         form = AgreementTemplateForm.from_template(template_for(practice))
-        status = 200
-    return render(
-        request,
-        "administration/agreement_template.html",
-        {"form": form, "placeholders": PLACEHOLDERS},
-        status=status,
+        return render(request, template, {"form": form, "placeholders": PLACEHOLDERS})
+    form = AgreementTemplateForm(request.POST)
+    show_problems_on(request, form, template, {"placeholders": PLACEHOLDERS})
+    data = cleaned(form)
+    changed = update_template(
+        actor=Actor.from_request(request),
+        practice=practice,
+        sections=form.sections(),
+        terms=form.terms(),
+        review_every_weeks=data["review_every_weeks"],
     )
+    messages.success(
+        request,
+        "Saved. Agreements drafted from now on start from this text; agreements "
+        "already drafted keep theirs until their therapist updates them."
+        if changed
+        else "Nothing had changed.",
+    )
+    return redirect("administration:agreement-template")
 
 
 @require_POST

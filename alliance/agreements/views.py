@@ -31,18 +31,15 @@ from alliance.agreements.services import (
 )
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
+from alliance.lib.domain_errors import cleaned, problems_lead_back_to, show_problems_on
 from alliance.lib.errors import DomainError
-from alliance.lib.form_problems import form_problem
+from alliance.lib.form_problems import problems_lead_back_to_client
 from alliance.once.decorators import once_per_submission
 from alliance.practice.access import get_episode_for_user, get_own_client_record
 
 
 def _sections(version: AgreementVersion) -> list[tuple[str, str, str]]:
     return [(key, SECTION_TITLES[key], version.sections.get(key, "")) for key in SECTION_KEYS]
-
-
-def _problem(request: AuthenticatedHttpRequest, message: str, back: str) -> HttpResponse:
-    return form_problem(request, message, back)
 
 
 @require_POST
@@ -53,10 +50,8 @@ def draft(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     existing = Agreement.objects.filter(episode=episode).first()
     if existing is not None:
         return redirect("agreements:detail", agreement_id=existing.pk)
-    try:
-        agreement = draft_agreement(actor=Actor.from_request(request), episode=episode)
-    except DomainError as error:
-        return _problem(request, error.message, reverse("clinic:client", args=[episode.client_id]))
+    problems_lead_back_to_client(request, episode.client_id)
+    agreement = draft_agreement(actor=Actor.from_request(request), episode=episode)
     messages.success(request, "Agreement drafted from the practice template. Edit it together.")
     return redirect("agreements:edit", agreement_id=agreement.pk)
 
@@ -81,10 +76,8 @@ def detail(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse
     )
     current = versions[-1]
     back = reverse("clinic:client", args=[agreement.episode.client_id])
-    try:
-        diffs, old, new = _compare(request, versions)
-    except DomainError as error:
-        return _problem(request, error.message, request.path)
+    problems_lead_back_to(request, request.path, "Go back")
+    diffs, old, new = _compare(request, versions)
     record(
         actor=Actor.from_request(request),
         action=AuditAction.READ,
@@ -125,21 +118,17 @@ def edit(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
         form = AgreementForm.from_version(current)
         return render(request, "agreements/edit.html", {**context, "form": form})
     form = AgreementForm(request.POST)
-    if form.is_valid():
-        try:
-            version = save_version(
-                actor=Actor.from_request(request),
-                agreement=agreement,
-                sections=form.sections(),
-                terms=form.terms(),
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, f"Saved as version {version.number}.")
-            return redirect("agreements:detail", agreement_id=agreement.pk)
-    return render(request, "agreements/edit.html", {**context, "form": form}, status=400)
+    show_problems_on(request, form, "agreements/edit.html", context)
+    data = cleaned(form)
+    version = save_version(
+        actor=Actor.from_request(request),
+        agreement=agreement,
+        sections=form.sections(),
+        terms=form.terms(),
+        note=data["note"],
+    )
+    messages.success(request, f"Saved as version {version.number}.")
+    return redirect("agreements:detail", agreement_id=agreement.pk)
 
 
 @require_POST
@@ -184,10 +173,8 @@ def own_agreement(request: AuthenticatedHttpRequest) -> HttpResponse:
 @once_per_submission
 def acknowledge_version(request: AuthenticatedHttpRequest, version_id: int) -> HttpResponse:
     version = get_version_for_user(request.user, version_id)
-    try:
-        acknowledge(actor=Actor.from_request(request), version=version)
-    except DomainError as error:
-        return _problem(request, error.message, reverse("agreements:own"))
+    problems_lead_back_to(request, reverse("agreements:own"), "Go back")
+    acknowledge(actor=Actor.from_request(request), version=version)
     messages.success(request, "Thank you: your agreement is recorded.")
     return redirect("agreements:own")
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role
 from alliance.agreements.crisis import crisis_procedure_for_episode
-from alliance.appointments.models import Appointment, SessionRecord
+from alliance.appointments.models import Appointment, SessionPreparation, SessionRecord
 from alliance.appointments.session_access import (
     get_own_appointment_for_client,
     get_private_note_for_user,
@@ -39,9 +39,11 @@ from alliance.appointments.session_services import (
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.conversation.selectors import session_panel
-from alliance.lib.errors import DomainError
+from alliance.lib.domain_errors import cleaned, show_problems_on
 from alliance.once.decorators import once_per_submission
 from alliance.signals.crisis import raised_crisis_for_preparation
+
+SESSION_TEMPLATE = "appointments/session.html"
 
 
 def _record_form(appointment: Appointment) -> SessionRecordForm:
@@ -58,15 +60,7 @@ def _record_form(appointment: Appointment) -> SessionRecordForm:
     )
 
 
-def _render_session(
-    request: AuthenticatedHttpRequest,
-    appointment: Appointment,
-    *,
-    record_form: SessionRecordForm | None = None,
-    note_form: PrivateNoteForm | None = None,
-    problem: str = "",
-    status: int = 200,
-) -> HttpResponse:
+def _session_context(request: AuthenticatedHttpRequest, appointment: Appointment) -> dict[str, Any]:
     can_change = request.user.role == Role.THERAPIST
     context: dict[str, Any] = {
         "appointment": appointment,
@@ -74,18 +68,17 @@ def _render_session(
         "preparation": getattr(appointment, "preparation", None),
         "session_record": getattr(appointment, "session_record", None),
         "can_change": can_change,
-        "problem": problem,
         "conversation": session_panel(request.user, appointment),
     }
     if can_change:
         # Notes are decrypted for the episode's therapist only: the supervisor's page never
         # loads them at all.
         context |= {
-            "record_form": record_form or _record_form(appointment),
-            "note_form": note_form or PrivateNoteForm(),
+            "record_form": _record_form(appointment),
+            "note_form": PrivateNoteForm(),
             "notes": private_notes_for_therapist(appointment),
         }
-    return render(request, "appointments/session.html", context, status=status)
+    return context
 
 
 @never_cache
@@ -100,7 +93,7 @@ def session_page(request: AuthenticatedHttpRequest, appointment_id: int) -> Http
         obj=appointment,
         client_id=appointment.episode.client_id,
     )
-    return _render_session(request, appointment)
+    return render(request, SESSION_TEMPLATE, _session_context(request, appointment))
 
 
 @require_POST
@@ -109,20 +102,22 @@ def session_page(request: AuthenticatedHttpRequest, appointment_id: int) -> Http
 def session_record_save(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = get_session_for_user(request.user, appointment_id, for_change=True)
     form = SessionRecordForm(request.POST)
-    if not form.is_valid():
-        return _render_session(request, appointment, record_form=form, status=400)
-    try:
-        save_session_record(
-            actor=Actor.from_request(request),
-            appointment=appointment,
-            agenda=form.cleaned_data["agenda"],
-            summary=form.cleaned_data["summary"],
-            next_steps=form.cleaned_data["next_steps"],
-            share=form.cleaned_data["share"],
-        )
-    except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return _render_session(request, appointment, record_form=form, status=400)
+    show_problems_on(
+        request,
+        form,
+        SESSION_TEMPLATE,
+        lambda: _session_context(request, appointment),
+        form_name="record_form",
+    )
+    data = cleaned(form)
+    save_session_record(
+        actor=Actor.from_request(request),
+        appointment=appointment,
+        agenda=data["agenda"],
+        summary=data["summary"],
+        next_steps=data["next_steps"],
+        share=data["share"],
+    )
     messages.success(request, "Session saved.")
     return redirect("session:page", appointment_id=appointment.pk)
 
@@ -133,10 +128,15 @@ def session_record_save(request: AuthenticatedHttpRequest, appointment_id: int) 
 def note_add(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = get_session_for_user(request.user, appointment_id, for_change=True)
     form = PrivateNoteForm(request.POST)
-    if not form.is_valid():
-        return _render_session(request, appointment, note_form=form, status=400)
+    show_problems_on(
+        request,
+        form,
+        SESSION_TEMPLATE,
+        lambda: _session_context(request, appointment),
+        form_name="note_form",
+    )
     add_private_note(
-        actor=Actor.from_request(request), appointment=appointment, body=form.cleaned_data["body"]
+        actor=Actor.from_request(request), appointment=appointment, body=cleaned(form)["body"]
     )
     messages.success(request, "Private note saved.")
     return redirect("session:page", appointment_id=appointment.pk)
@@ -149,28 +149,22 @@ def note_add(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResp
 def note_edit(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
     note = get_private_note_for_user(request.user, note_id)
     actor = Actor.from_request(request)
-    client_id = note.appointment.episode.client_id
     if request.method == "POST":
         form = PrivateNoteForm(request.POST)
-        if form.is_valid():
-            change_private_note(actor=actor, note=note, body=form.cleaned_data["body"])
-            messages.success(request, "Private note saved.")
-            return redirect("session:page", appointment_id=note.appointment_id)
-        status = 400
-    else:
-        [view] = [v for v in private_notes_for_therapist(note.appointment) if v.note.pk == note.pk]
-        form = PrivateNoteForm(initial={"body": view.text or ""})
-        status = 200
-        record(
-            actor=actor,
-            action=AuditAction.READ,
-            target="private note",
-            obj=note,
-            client_id=client_id,
-        )
-    return render(
-        request, "appointments/note_edit.html", {"note": note, "form": form}, status=status
+        show_problems_on(request, form, "appointments/note_edit.html", {"note": note})
+        change_private_note(actor=actor, note=note, body=cleaned(form)["body"])
+        messages.success(request, "Private note saved.")
+        return redirect("session:page", appointment_id=note.appointment_id)
+    [view] = [v for v in private_notes_for_therapist(note.appointment) if v.note.pk == note.pk]
+    record(
+        actor=actor,
+        action=AuditAction.READ,
+        target="private note",
+        obj=note,
+        client_id=note.appointment.episode.client_id,
     )
+    form = PrivateNoteForm(initial={"body": view.text or ""})
+    return render(request, "appointments/note_edit.html", {"note": note, "form": form})
 
 
 @never_cache
@@ -181,55 +175,9 @@ def prepare(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpRespo
     appointment = get_own_appointment_for_client(request.user, appointment_id)
     actor = Actor.from_request(request)
     preparation = getattr(appointment, "preparation", None)
-    status = 200
-    if request.method == "POST":
-        form = PreparationForm(request.POST)
-        if form.is_valid():
-            try:
-                preparation = submit_preparation(
-                    actor=actor,
-                    appointment=appointment,
-                    talk_about=form.cleaned_data["talk_about"],
-                    since_last_time=form.cleaned_data["since_last_time"],
-                    feeling_today=form.cleaned_data["feeling_today"],
-                )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                if raised_crisis_for_preparation(preparation):
-                    # Crisis words: the practice's crisis procedure at once, not the usual thanks.
-                    record(
-                        actor=actor,
-                        action=AuditAction.READ,
-                        target="crisis procedure",
-                        obj=preparation,
-                        client_id=appointment.episode.client_id,
-                    )
-                    return render(
-                        request,
-                        "agreements/crisis_thanks.html",
-                        {
-                            "procedure": crisis_procedure_for_episode(appointment.episode),
-                            "therapist": appointment.episode.therapist,
-                            "back": reverse("portal:home"),
-                        },
-                    )
-                messages.success(
-                    request, f"Thank you: {appointment.episode.therapist} will see this."
-                )
-                return redirect("portal:home")
-        status = 400
-    else:
-        initial = (
-            {
-                "talk_about": preparation.talk_about,
-                "since_last_time": preparation.since_last_time,
-                "feeling_today": preparation.feeling_today,
-            }
-            if preparation is not None
-            else {}
-        )
-        form = PreparationForm(initial=initial)
+    is_open = appointment.scheduled_start > timezone.now() and appointment.status == "scheduled"
+    context = {"appointment": appointment, "is_open": is_open, "prepared": preparation}
+    if request.method != "POST":
         record(
             actor=actor,
             action=AuditAction.READ,
@@ -237,12 +185,54 @@ def prepare(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpRespo
             obj=appointment,
             client_id=appointment.episode.client_id,
         )
-    is_open = appointment.scheduled_start > timezone.now() and appointment.status == "scheduled"
+        form = PreparationForm(initial=_preparation_initial(preparation))
+        return render(request, "appointments/prepare.html", {**context, "form": form})
+    form = PreparationForm(request.POST)
+    show_problems_on(request, form, "appointments/prepare.html", context)
+    data = cleaned(form)
+    preparation = submit_preparation(
+        actor=actor,
+        appointment=appointment,
+        talk_about=data["talk_about"],
+        since_last_time=data["since_last_time"],
+        feeling_today=data["feeling_today"],
+    )
+    if raised_crisis_for_preparation(preparation):
+        return _crisis_procedure(request, actor, preparation)
+    messages.success(request, f"Thank you: {appointment.episode.therapist} will see this.")
+    return redirect("portal:home")
+
+
+def _preparation_initial(preparation: SessionPreparation | None) -> dict[str, Any]:
+    if preparation is None:
+        return {}
+    return {
+        "talk_about": preparation.talk_about,
+        "since_last_time": preparation.since_last_time,
+        "feeling_today": preparation.feeling_today,
+    }
+
+
+def _crisis_procedure(
+    request: AuthenticatedHttpRequest, actor: Actor, preparation: SessionPreparation
+) -> HttpResponse:
+    """Crisis words: the practice's crisis procedure at once, not the usual thanks."""
+    episode = preparation.appointment.episode
+    record(
+        actor=actor,
+        action=AuditAction.READ,
+        target="crisis procedure",
+        obj=preparation,
+        client_id=episode.client_id,
+    )
     return render(
         request,
-        "appointments/prepare.html",
-        {"appointment": appointment, "form": form, "is_open": is_open, "prepared": preparation},
-        status=status,
+        "agreements/crisis_thanks.html",
+        {
+            "procedure": crisis_procedure_for_episode(episode),
+            "therapist": episode.therapist,
+            "back": reverse("portal:home"),
+        },
     )
 
 

@@ -23,8 +23,8 @@ from alliance.clinic.caseload import caseload_lines
 from alliance.clinic.forms import AttendanceForm, PhaseChangeForm
 from alliance.clinic.supervision import needs_attention, supervision_overview
 from alliance.goals.selectors import episode_goal_boards
-from alliance.lib.errors import DomainError
-from alliance.lib.form_problems import client_page_problem
+from alliance.lib.domain_errors import cleaned
+from alliance.lib.form_problems import problems_lead_back_to_client
 from alliance.measures.models import MeasureResponse
 from alliance.measures.progress import safety_answers
 from alliance.measures.selectors import due_forms, episode_measures
@@ -137,18 +137,14 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
 @once_per_submission
 def episode_phase(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_id, for_change=True)
-    form = PhaseChangeForm(request.POST)
-    if not form.is_valid():
-        return client_page_problem(request, episode.client_id, form.errors.as_text())
-    try:
-        change_phase(
-            actor=Actor.from_request(request),
-            episode=episode,
-            to_phase=Phase(form.cleaned_data["phase"]),
-            note=form.cleaned_data["note"],
-        )
-    except DomainError as error:
-        return client_page_problem(request, episode.client_id, error.message)
+    problems_lead_back_to_client(request, episode.client_id)
+    data = cleaned(PhaseChangeForm(request.POST))
+    change_phase(
+        actor=Actor.from_request(request),
+        episode=episode,
+        to_phase=Phase(data["phase"]),
+        note=data["note"],
+    )
     messages.success(request, f"Moved to the phase “{Phase(episode.phase).label}”.")
     return redirect("clinic:client", client_id=episode.client_id)
 
@@ -159,19 +155,14 @@ def episode_phase(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRes
 def appointment_attendance(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = get_appointment_for_user(request.user, appointment_id, for_change=True)
     client_id = appointment.episode.client_id
-    form = AttendanceForm(request.POST)
-    if not form.is_valid():
-        return client_page_problem(request, client_id, form.errors.as_text())
-    late = form.cleaned_data["minutes_late"] or 0
-    try:
-        record_attendance(
-            actor=Actor.from_request(request),
-            appointment=appointment,
-            status=AppointmentStatus(form.cleaned_data["status"]),
-            actual_start=appointment.scheduled_start + timedelta(minutes=late),
-        )
-    except DomainError as error:
-        return client_page_problem(request, client_id, error.message)
+    problems_lead_back_to_client(request, client_id)
+    data = cleaned(AttendanceForm(request.POST))
+    record_attendance(
+        actor=Actor.from_request(request),
+        appointment=appointment,
+        status=AppointmentStatus(data["status"]),
+        actual_start=appointment.scheduled_start + timedelta(minutes=data["minutes_late"] or 0),
+    )
     if request.htmx:
         return render(
             request,

@@ -43,8 +43,3 @@ class DropGoalForm(forms.Form):
     reason = forms.CharField(
         max_length=2000, error_messages={"required": "Please say why the goal is dropped."}
     )
-
-
-def first_errors(form: forms.Form) -> str:
-    """The form's messages as one sentence or two, without field names."""
-    return " ".join(str(message) for errors in form.errors.values() for message in errors)

@@ -21,12 +21,10 @@ from alliance.goals.forms import (
     ProposeGoalForm,
     RateGoalForm,
     ReviseGoalForm,
-    first_errors,
 )
 from alliance.goals.models import Goal, GoalStatus
 from alliance.goals.selectors import attended_starts, goal_history, goal_lines
-from alliance.lib.errors import DomainError
-from alliance.lib.form_problems import form_problem
+from alliance.lib.domain_errors import cleaned, problems_lead_back_to
 from alliance.once.decorators import once_per_submission
 from alliance.practice.models import CareEpisode
 
@@ -37,8 +35,8 @@ def _back_url(request: AuthenticatedHttpRequest, episode: CareEpisode) -> str:
     return reverse("clinic:client", kwargs={"client_id": episode.client_id})
 
 
-def _problem(request: AuthenticatedHttpRequest, episode: CareEpisode, message: str) -> HttpResponse:
-    return form_problem(request, message, _back_url(request, episode))
+def _problems_lead_back(request: AuthenticatedHttpRequest, episode: CareEpisode) -> None:
+    problems_lead_back_to(request, _back_url(request, episode), "Go back")
 
 
 def _done(request: AuthenticatedHttpRequest, episode: CareEpisode, message: str) -> HttpResponse:
@@ -79,21 +77,12 @@ def detail(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
 @once_per_submission
 def propose(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_to_propose_goal(request.user, episode_id)
-    form = ProposeGoalForm(request.POST)
-    if not form.is_valid():
-        return _problem(request, episode, first_errors(form))
-    replaces = None
-    if form.cleaned_data["replaces"]:
-        replaces = get_goal_for_user(request.user, form.cleaned_data["replaces"])
-    try:
-        goal = services.propose_goal(
-            actor=Actor.from_request(request),
-            episode=episode,
-            words=form.cleaned_data["words"],
-            replaces=replaces,
-        )
-    except DomainError as error:
-        return _problem(request, episode, error.message)
+    _problems_lead_back(request, episode)
+    data = cleaned(ProposeGoalForm(request.POST))
+    replaces = get_goal_for_user(request.user, data["replaces"]) if data["replaces"] else None
+    goal = services.propose_goal(
+        actor=Actor.from_request(request), episode=episode, words=data["words"], replaces=replaces
+    )
     if goal.status == GoalStatus.PROPOSED:
         return _done(request, episode, "Thank you. Your therapist will talk it over with you.")
     return _done(request, episode, "Goal added.")
@@ -104,15 +93,9 @@ def propose(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
 @once_per_submission
 def confirm(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for_user(request.user, goal_id, for_change=True)
-    form = ConfirmGoalForm(request.POST)
-    if not form.is_valid():
-        return _problem(request, goal.episode, first_errors(form))
-    try:
-        services.confirm_goal(
-            actor=Actor.from_request(request), goal=goal, framing=form.cleaned_data["framing"]
-        )
-    except DomainError as error:
-        return _problem(request, goal.episode, error.message)
+    _problems_lead_back(request, goal.episode)
+    data = cleaned(ConfirmGoalForm(request.POST))
+    services.confirm_goal(actor=Actor.from_request(request), goal=goal, framing=data["framing"])
     return _done(request, goal.episode, "Goal confirmed.")
 
 
@@ -121,18 +104,11 @@ def confirm(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
 @once_per_submission
 def rate(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_to_rate(request.user, goal_id)
-    form = RateGoalForm(request.POST)
-    if not form.is_valid():
-        return _problem(request, goal.episode, first_errors(form))
-    try:
-        services.rate_goal(
-            actor=Actor.from_request(request),
-            goal=goal,
-            score=form.cleaned_data["score"],
-            note=form.cleaned_data["note"],
-        )
-    except DomainError as error:
-        return _problem(request, goal.episode, error.message)
+    _problems_lead_back(request, goal.episode)
+    data = cleaned(RateGoalForm(request.POST))
+    services.rate_goal(
+        actor=Actor.from_request(request), goal=goal, score=data["score"], note=data["note"]
+    )
     return _done(request, goal.episode, "Progress rating saved.")
 
 
@@ -141,10 +117,8 @@ def rate(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
 @once_per_submission
 def achieved(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for_user(request.user, goal_id, for_change=True)
-    try:
-        services.mark_achieved(actor=Actor.from_request(request), goal=goal)
-    except DomainError as error:
-        return _problem(request, goal.episode, error.message)
+    _problems_lead_back(request, goal.episode)
+    services.mark_achieved(actor=Actor.from_request(request), goal=goal)
     return _done(request, goal.episode, "Goal marked achieved.")
 
 
@@ -153,18 +127,14 @@ def achieved(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
 @once_per_submission
 def revise(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for_user(request.user, goal_id, for_change=True)
-    form = ReviseGoalForm(request.POST)
-    if not form.is_valid():
-        return _problem(request, goal.episode, first_errors(form))
-    try:
-        services.revise_goal(
-            actor=Actor.from_request(request),
-            goal=goal,
-            new_words=form.cleaned_data["words"],
-            framing=form.cleaned_data["framing"],
-        )
-    except DomainError as error:
-        return _problem(request, goal.episode, error.message)
+    _problems_lead_back(request, goal.episode)
+    data = cleaned(ReviseGoalForm(request.POST))
+    services.revise_goal(
+        actor=Actor.from_request(request),
+        goal=goal,
+        new_words=data["words"],
+        framing=data["framing"],
+    )
     return _done(request, goal.episode, "Goal revised.")
 
 
@@ -173,13 +143,7 @@ def revise(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
 @once_per_submission
 def drop(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
     goal = get_goal_for_user(request.user, goal_id, for_change=True)
-    form = DropGoalForm(request.POST)
-    if not form.is_valid():
-        return _problem(request, goal.episode, first_errors(form))
-    try:
-        services.drop_goal(
-            actor=Actor.from_request(request), goal=goal, reason=form.cleaned_data["reason"]
-        )
-    except DomainError as error:
-        return _problem(request, goal.episode, error.message)
+    _problems_lead_back(request, goal.episode)
+    data = cleaned(DropGoalForm(request.POST))
+    services.drop_goal(actor=Actor.from_request(request), goal=goal, reason=data["reason"])
     return _done(request, goal.episode, "Goal dropped.")

@@ -181,6 +181,8 @@ def _guarded(
         return outcome(403, str(error) or "Not allowed.", code="forbidden")
     except FhirInputError as error:
         return outcome(400, error.issues)
+    except DomainError as error:  # what the rules do not allow: every endpoint, in one place
+        return outcome(422, error.message, code="business-rule")
     except RequestDataTooBig:
         return outcome(413, "The request body is too large.", code="too-costly")
     except Exception:
@@ -358,8 +360,6 @@ def _create_response(request: ApiRequest) -> HttpResponse:
     except AnswerError as error:
         issues = [(item_expression(link_id), message) for link_id, message in error.errors.items()]
         return outcome(400, issues)
-    except DomainError as error:
-        return outcome(422, error.message, code="business-rule")
     if not submission.created:  # a concurrent retry stored it first
         return _replay(request, submission.response, posted)
     response = submission.response

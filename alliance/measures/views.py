@@ -16,7 +16,7 @@ from alliance.accounts.models import Role
 from alliance.agreements.crisis import crisis_procedure_for_episode
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
-from alliance.lib.errors import DomainError
+from alliance.lib.domain_errors import problems_answered_by
 from alliance.measures.access import get_form_request_for_link, get_form_request_for_user
 from alliance.measures.definitions import Respondent
 from alliance.measures.forms import field_views, raw_answers
@@ -64,7 +64,11 @@ def _answer(
     instrument = instrument_for_request(form_request)
     context = {"instrument": instrument, "form_request": form_request, "back": back}
     if request.method == "POST":
-        # submit_response decides whether the form is still open, atomically.
+        # submit_response decides whether the form is still open, atomically; a form that has
+        # closed meanwhile answers with the "closed" page.
+        problems_answered_by(
+            request, lambda error: render(request, "measures/closed.html", context, status=410)
+        )
         try:
             submission = submit_response(
                 actor=actor,
@@ -81,8 +85,6 @@ def _answer(
                 {**context, "fields": fields, "error_count": len(error.errors)},
                 status=400,
             )
-        except DomainError:
-            return render(request, "measures/closed.html", context, status=410)
         if not submission.created:
             return _thanks(request, form_request, actor, context)
         return redirect(request.get_full_path())

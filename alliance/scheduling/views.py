@@ -18,8 +18,8 @@ from alliance.appointments.access import get_appointment_for_user
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.client_ip import client_ip
-from alliance.lib.errors import DomainError
-from alliance.lib.form_problems import client_page_problem
+from alliance.lib.domain_errors import cleaned, problems_lead_back_to
+from alliance.lib.form_problems import problems_lead_back_to_client
 from alliance.once.decorators import once_per_submission, submission_key
 from alliance.practice.access import get_episode_for_user, get_own_therapist_profile
 from alliance.scheduling.access import get_feed_by_token, get_feed_for_user, hash_token
@@ -41,18 +41,14 @@ from alliance.scheduling.services import (
 @once_per_submission
 def book_sessions(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_id, for_change=True)
-    form = BookRecurringForm(request.POST)
-    if not form.is_valid():
-        return client_page_problem(request, episode.client_id, form.errors.as_text())
-    try:
-        booking = book_recurring(
-            actor=Actor.from_request(request),
-            episode=episode,
-            first_start=form.cleaned_data["first_start"],
-            count=form.cleaned_data["count"],
-        )
-    except DomainError as error:
-        return client_page_problem(request, episode.client_id, error.message)
+    problems_lead_back_to_client(request, episode.client_id)
+    data = cleaned(BookRecurringForm(request.POST))
+    booking = book_recurring(
+        actor=Actor.from_request(request),
+        episode=episode,
+        first_start=data["first_start"],
+        count=data["count"],
+    )
     messages.success(request, f"Booked {len(booking.booked)} sessions.")
     if booking.skipped:
         skipped = ", ".join(f"{start:%a %d %b %H:%M}" for start in booking.skipped)
@@ -66,17 +62,11 @@ def book_sessions(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRes
 def reschedule_appointment(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = get_appointment_for_user(request.user, appointment_id, for_change=True)
     client_id = appointment.episode.client_id
-    form = RescheduleForm(request.POST)
-    if not form.is_valid():
-        return client_page_problem(request, client_id, form.errors.as_text())
-    try:
-        reschedule(
-            actor=Actor.from_request(request),
-            appointment=appointment,
-            new_start=form.cleaned_data["new_start"],
-        )
-    except DomainError as error:
-        return client_page_problem(request, client_id, error.message)
+    problems_lead_back_to_client(request, client_id)
+    data = cleaned(RescheduleForm(request.POST))
+    reschedule(
+        actor=Actor.from_request(request), appointment=appointment, new_start=data["new_start"]
+    )
     moved_to = timezone.localtime(appointment.scheduled_start)
     messages.success(request, f"Session moved to {moved_to:%a %d %b %H:%M}.")
     return redirect("clinic:client", client_id=client_id)
@@ -88,15 +78,9 @@ def reschedule_appointment(request: AuthenticatedHttpRequest, appointment_id: in
 def cancel_appointment(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = get_appointment_for_user(request.user, appointment_id, for_change=True)
     client_id = appointment.episode.client_id
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        return client_page_problem(request, client_id, form.errors.as_text())
-    try:
-        cancel(
-            actor=Actor.from_request(request), appointment=appointment, by=form.cleaned_data["by"]
-        )
-    except DomainError as error:
-        return client_page_problem(request, client_id, error.message)
+    problems_lead_back_to_client(request, client_id)
+    data = cleaned(CancelForm(request.POST))
+    cancel(actor=Actor.from_request(request), appointment=appointment, by=data["by"])
     messages.success(request, f"Session {appointment.get_status_display().lower()}.")
     return redirect("clinic:client", client_id=client_id)
 
@@ -170,11 +154,8 @@ def calendar_feed_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @once_per_submission
 def calendar_feed_revoke(request: AuthenticatedHttpRequest, feed_id: int) -> HttpResponse:
     feed = get_feed_for_user(request.user, feed_id)
-    try:
-        revoke_feed(actor=Actor.from_request(request), feed=feed)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("scheduling:calendar-feed")
+    problems_lead_back_to(request, reverse("scheduling:calendar-feed"), "Back to the calendar feed")
+    revoke_feed(actor=Actor.from_request(request), feed=feed)
     messages.success(request, "The calendar feed was revoked; its URL no longer works.")
     return redirect("scheduling:calendar-feed")
 

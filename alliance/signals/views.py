@@ -22,8 +22,8 @@ from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
-from alliance.lib.errors import DomainError
-from alliance.lib.form_problems import client_page_problem, form_problem
+from alliance.lib.domain_errors import problems_lead_back_to
+from alliance.lib.form_problems import problems_lead_back_to_client
 from alliance.once.decorators import once_per_submission
 from alliance.practice.access import get_episode_for_user
 from alliance.signals import services
@@ -42,12 +42,6 @@ def _rupture_url(rupture: RuptureEpisode) -> str:
 
 def _client_url(client_id: int, anchor: str) -> str:
     return reverse("clinic:client", kwargs={"client_id": client_id}) + f"#{anchor}"
-
-
-def _rupture_problem(
-    request: AuthenticatedHttpRequest, rupture: RuptureEpisode, message: str
-) -> HttpResponse:
-    return form_problem(request, message, _rupture_url(rupture), "Back to the rupture")
 
 
 def _back_to_rupture(
@@ -93,12 +87,10 @@ def _change_rupture(
     change: Callable[[Actor, RuptureEpisode], object],
 ) -> HttpResponse:
     """The shape of every rupture form: the therapist's rupture, the service, back to the page
-    (or the 400 page with the reason the rules give)."""
+    (a problem the rules name leads back to the rupture: alliance/lib/domain_errors.py)."""
     rupture = get_rupture_for_user(request.user, rupture_id, for_change=True)
-    try:
-        change(Actor.from_request(request), rupture)
-    except DomainError as error:
-        return _rupture_problem(request, rupture, error.message)
+    problems_lead_back_to(request, _rupture_url(rupture), "Back to the rupture")
+    change(Actor.from_request(request), rupture)
     return _back_to_rupture(request, rupture, done)
 
 
@@ -162,16 +154,13 @@ def rupture_close(request: AuthenticatedHttpRequest, rupture_id: int) -> HttpRes
 @once_per_submission
 def rupture_open(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
     episode = get_episode_for_user(request.user, episode_id, for_change=True)
-    rupture_type = request.POST.get("rupture_type", RuptureType.UNCLEAR)
-    try:
-        rupture = services.open_rupture(
-            actor=Actor.from_request(request),
-            episode=episode,
-            rupture_type=rupture_type,
-            description=request.POST.get("description", ""),
-        )
-    except DomainError as error:
-        return client_page_problem(request, episode.client_id, error.message)
+    problems_lead_back_to_client(request, episode.client_id)
+    rupture = services.open_rupture(
+        actor=Actor.from_request(request),
+        episode=episode,
+        rupture_type=request.POST.get("rupture_type", RuptureType.UNCLEAR),
+        description=request.POST.get("description", ""),
+    )
     return _back_to_rupture(request, rupture, "Rupture opened. Record the repair when you can.")
 
 
@@ -180,12 +169,10 @@ def rupture_open(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResp
 @once_per_submission
 def flag_acknowledge(request: AuthenticatedHttpRequest, flag_id: int) -> HttpResponse:
     flag = get_flag_for_user(request.user, flag_id, for_change=True)
-    try:
-        services.acknowledge_flag(
-            actor=Actor.from_request(request), flag=flag, note=request.POST.get("note", "")
-        )
-    except DomainError as error:
-        return client_page_problem(request, flag.client_id, error.message)
+    problems_lead_back_to_client(request, flag.client_id)
+    services.acknowledge_flag(
+        actor=Actor.from_request(request), flag=flag, note=request.POST.get("note", "")
+    )
     messages.success(request, f"{flag.get_kind_display()} flag acknowledged.")
     return redirect(_client_url(flag.client_id, f"signals-{flag.episode_id}"))
 
@@ -195,13 +182,11 @@ def flag_acknowledge(request: AuthenticatedHttpRequest, flag_id: int) -> HttpRes
 @once_per_submission
 def feedback_reply(request: AuthenticatedHttpRequest, response_id: int) -> HttpResponse:
     response = get_response_for_user(request.user, response_id, for_change=True)
-    try:
-        services.reply_to_feedback(
-            actor=Actor.from_request(request),
-            response=response,
-            what_we_changed=request.POST.get("what_we_changed", ""),
-        )
-    except DomainError as error:
-        return client_page_problem(request, response.client_id, error.message)
+    problems_lead_back_to_client(request, response.client_id)
+    services.reply_to_feedback(
+        actor=Actor.from_request(request),
+        response=response,
+        what_we_changed=request.POST.get("what_we_changed", ""),
+    )
     messages.success(request, "Reply saved. The client sees it in their portal.")
     return redirect(_client_url(response.client_id, f"feedback-{response.episode_id}"))
