@@ -1,0 +1,85 @@
+"""One reading of a client's free text: is it crisis language, under which constructs, and why.
+
+Two readers, either of which is enough to call it a crisis (a missed crisis is the one failure
+this product must not have; a false alarm costs a therapist a minute):
+
+- the **lexicon** (lexicon.py): expressions written by hand, grouped by construct, with clear
+  denials, idioms and history set aside. Its evidence is the wording as the client wrote it.
+- the **classifier** (classifier.py): a small linear model trained on examples written for
+  Alliance, which catches phrasings no one wrote a pattern for. Its evidence is a note with its
+  score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from alliance.signals.crisis_language import classifier
+from alliance.signals.crisis_language.lexicon import CONSTRUCTS, Match, lexicon_words, risk_matches
+from alliance.signals.crisis_language.normalise import (
+    Normalised,
+    Spelling,
+    load_spelling,
+    normalise,
+)
+
+
+@dataclass(frozen=True)
+class CrisisReading:
+    crisis: bool
+    constructs: tuple[str, ...]  # from the lexicon, in the order of CONSTRUCTS
+    evidence: tuple[str, ...]  # matched wording as written, or the classifier's note
+    score: float  # the classifier's probability of risk (0 to 1)
+
+
+NOT_CRISIS = CrisisReading(False, (), (), 0.0)
+
+
+@cache
+def spelling() -> Spelling:
+    return load_spelling(lexicon_words())
+
+
+def read_normalised(text: str) -> Normalised:
+    return normalise(text, spelling())
+
+
+def _constructs(matches: list[Match]) -> tuple[str, ...]:
+    found = {match.construct for match in matches}
+    return tuple(construct for construct in CONSTRUCTS if construct in found)
+
+
+def _wordings(matches: list[Match]) -> tuple[str, ...]:
+    """Each matched wording once, in the order it appears, none inside another one."""
+    ordered = sorted(matches, key=lambda match: (match.start, -match.end))
+    kept: list[Match] = []
+    for match in ordered:
+        if kept and match.end <= kept[-1].end:
+            continue  # inside the previous, longer wording
+        kept.append(match)
+    wordings: list[str] = []
+    for match in kept:
+        if match.wording and match.wording not in wordings:
+            wordings.append(match.wording)
+    return tuple(wordings)
+
+
+def classifier_note(score: float) -> str:
+    return f"read as risk by the classifier (score {score:.2f})"
+
+
+def detect(text: str) -> CrisisReading:
+    """Read a client's free text for crisis language (English only)."""
+    if not text or not text.strip():
+        return NOT_CRISIS
+    normal = read_normalised(text)
+    matches = risk_matches(normal)
+    score = classifier.score(normal)
+    flagged_by_classifier = score >= classifier.threshold()
+    if not matches and not flagged_by_classifier:
+        return CrisisReading(False, (), (), score)
+    evidence = _wordings(matches)
+    if flagged_by_classifier and not matches:
+        evidence = (classifier_note(score),)
+    return CrisisReading(True, _constructs(matches), evidence, score)
