@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from alliance.signals.crisis_language.normalise import CLAUSE_BREAK, SENTENCE_END, Normalised
+from alliance.signals.crisis_language.normalise import SENTENCE_END, Normalised
 from alliance.signals.crisis_language.patterns import (
     Compiled,
     compile_pattern,
@@ -71,76 +71,101 @@ class Lexicon:
     safe: tuple[Compiled, ...]
     hedges: frozenset[str]
     breakers: frozenset[str]
-    past: tuple[Compiled, ...]
-    current: tuple[Compiled, ...]
+    past: tuple[Compiled, ...]  # markers of the distant past...
+    current: tuple[Compiled, ...]  # ...unless the sentence says it is happening now
+    recovery: tuple[Compiled, ...]  # markers of recovery ("a year clean")...
+    relapse: tuple[Compiled, ...]  # ...unless the sentence says it came back
     clause_words: frozenset[str]
 
 
-def _read() -> dict[str, object]:
+@dataclass(frozen=True)
+class _Source:
+    """lexicon.toml, checked: every pattern list a list of strings."""
+
+    macros: dict[str, str]
+    risk: dict[str, list[str]]
+    safe: dict[str, list[str]]
+    lists: dict[str, list[str]]  # hedges.words, past.markers, recovery.relapse...
+
+    def all_patterns(self) -> list[str]:
+        found = [p for patterns in (*self.risk.values(), *self.safe.values()) for p in patterns]
+        return found + [p for key in PATTERN_LISTS for p in self.lists[key]]
+
+
+PATTERN_LISTS = ("past.markers", "past.current", "recovery.markers", "recovery.relapse")
+WORD_LISTS = ("hedges.words", "hedges.breakers", "past.clause_words")
+
+
+def _table(value: object, where: str) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise ValueError(f"lexicon.toml: [{where}] must be a table")
+    return value
+
+
+def _strings(value: object, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"lexicon.toml: {where} must be a list of strings")
+    return list(value)
+
+
+def _patterns_by_section(data: dict[str, object], group: str) -> dict[str, list[str]]:
+    return {
+        name: _strings(_table(section, f"{group}.{name}").get("patterns"), f"{group}.{name}")
+        for name, section in _table(data.get(group, {}), group).items()
+    }
+
+
+@cache
+def _source() -> _Source:
     with open(LEXICON, "rb") as handle:
-        return tomllib.load(handle)
+        data: dict[str, object] = tomllib.load(handle)
+    macros = {key: str(value) for key, value in _table(data["macros"], "macros").items()}
+    lists: dict[str, list[str]] = {}
+    for key in (*PATTERN_LISTS, *WORD_LISTS):
+        section, name = key.split(".")
+        lists[key] = _strings(_table(data[section], section).get(name), key)
+    risk = _patterns_by_section(data, "risk")
+    unknown = set(risk) - set(CONSTRUCTS)
+    if unknown:
+        raise ValueError(f"lexicon.toml: unknown constructs {sorted(unknown)}")
+    return _Source(macros, risk, _patterns_by_section(data, "safe"), lists)
 
 
-def _compiled(patterns: object, macros: dict[str, str]) -> tuple[Compiled, ...]:
-    assert isinstance(patterns, list)
+def _compiled(patterns: list[str], macros: dict[str, str]) -> tuple[Compiled, ...]:
     return tuple(compile_pattern(pattern, macros) for pattern in patterns)
-
-
-def _section(data: dict[str, object], name: str) -> dict[str, dict[str, object]]:
-    section = data.get(name, {})
-    assert isinstance(section, dict)
-    return section
 
 
 @cache
 def lexicon() -> Lexicon:
-    data = _read()
-    macros = _section(data, "macros")
-    assert all(isinstance(value, str) for value in macros.values())
-    macro_text: dict[str, str] = {key: str(value) for key, value in macros.items()}
-    risk_sections = _section(data, "risk")
-    unknown = set(risk_sections) - set(CONSTRUCTS)
-    if unknown:
-        raise ValueError(f"lexicon.toml: unknown constructs {sorted(unknown)}")
+    source = _source()
+    macros, lists = source.macros, source.lists
     risk = tuple(
         RiskPattern(construct, compiled)
         for construct in CONSTRUCTS
-        for compiled in _compiled(risk_sections.get(construct, {}).get("patterns", []), macro_text)
+        for compiled in _compiled(source.risk.get(construct, []), macros)
     )
-    safe = tuple(
-        compiled
-        for section in _section(data, "safe").values()
-        for compiled in _compiled(section["patterns"], macro_text)
-    )
-    hedges, past = _section(data, "hedges"), _section(data, "past")
+    safe = tuple(c for patterns in source.safe.values() for c in _compiled(patterns, macros))
     return Lexicon(
         risk=risk,
         safe=safe,
-        hedges=frozenset(hedges["words"]),
-        breakers=frozenset(hedges["breakers"]),
-        past=_compiled(past["markers"], macro_text),
-        current=_compiled(past["current"], macro_text),
-        clause_words=frozenset(past["clause_words"]),
+        hedges=frozenset(lists["hedges.words"]),
+        breakers=frozenset(lists["hedges.breakers"]),
+        past=_compiled(lists["past.markers"], macros),
+        current=_compiled(lists["past.current"], macros),
+        recovery=_compiled(lists["recovery.markers"], macros),
+        relapse=_compiled(lists["recovery.relapse"], macros),
+        clause_words=frozenset(lists["past.clause_words"]),
     )
 
 
 def lexicon_words() -> set[str]:
     """Every whole word the lexicon names: the words the normaliser must never 'correct'."""
-    data = _read()
-    macros = {key: str(value) for key, value in _section(data, "macros").items()}
-    sources: list[str] = list(macros.values())
-    for group in ("risk", "safe"):
-        for section in _section(data, group).values():
-            sources.extend(section["patterns"])
-    past = _section(data, "past")
-    sources.extend(past["markers"])
-    sources.extend(past["current"])
+    source = _source()
     found: set[str] = set()
-    for source in sources:
-        expanded = expand_macros(source, macros)
+    for pattern in source.all_patterns():
+        expanded = expand_macros(pattern, source.macros)
         found |= {word for word in words_of(parse(expanded)) if not word.endswith("*")}
-    hedges = _section(data, "hedges")
-    return found | set(hedges["words"]) | set(hedges["breakers"])
+    return found | {word for key in WORD_LISTS for word in source.lists[key]}
 
 
 def _found(compiled: Compiled, text: Normalised, tokens: frozenset[str]) -> Iterator[range]:
@@ -177,7 +202,7 @@ def _structure(text: Normalised, clause_words: frozenset[str]) -> _Structure:
         if word.text == SENTENCE_END:
             sentences.append(offset - 1)
             clauses.append(offset - 1)
-        elif word.text == CLAUSE_BREAK or word.text in clause_words:
+        elif word.text in clause_words:
             clauses.append(offset - 1)
     return _Structure(sentences, clauses)
 
@@ -227,14 +252,18 @@ class _Context:
         )
 
     def in_the_past(self, match: range) -> bool:
+        """History or recovery, said in the match's clause and not undone in its sentence."""
         near = range(match.start - PAST_REACH, match.stop + PAST_REACH)
-        clause = self.structure.clause(match.start + 1, self.text)
-        sentence = self.structure.sentence(match.start + 1, self.text)
-        clause = range(max(clause.start, near.start), min(clause.stop, near.stop))
-        sentence = range(max(sentence.start, near.start), min(sentence.stop, near.stop))
-        if not self._search(self.rules.past, clause):
-            return False
-        return not self._search(self.rules.current, sentence)
+        clause = _within(self.structure.clause(match.start + 1, self.text), near)
+        sentence = _within(self.structure.sentence(match.start + 1, self.text), near)
+        rules = self.rules
+        if self._search(rules.past, clause) and not self._search(rules.current, sentence):
+            return True
+        return self._search(rules.recovery, clause) and not self._search(rules.relapse, sentence)
+
+
+def _within(span: range, bounds: range) -> range:
+    return range(max(span.start, bounds.start), min(span.stop, bounds.stop))
 
 
 def _merged(spans: list[range]) -> list[range]:
