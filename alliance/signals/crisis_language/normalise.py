@@ -88,10 +88,7 @@ class Normalised:
     words: tuple[Word, ...]
     joined: str
     offsets: tuple[int, ...]
-
-    @property
-    def tokens(self) -> tuple[str, ...]:
-        return tuple(word.text for word in self.words)
+    tokens: tuple[str, ...]  # the words' texts
 
     def word_range(self, start: int, end: int) -> range:
         """The words that lie in ``joined[start:end]`` (a match, with its leading space)."""
@@ -283,4 +280,4 @@ def normalise(text: str, spelling: Spelling) -> Normalised:
         offsets.append(position + 1)
         position += 1 + len(word.text)
     joined = SENTENCE_END + "".join(" " + word.text for word in words) + " . "
-    return Normalised(text, words, joined, tuple(offsets))
+    return Normalised(text, words, joined, tuple(offsets), tuple(word.text for word in words))

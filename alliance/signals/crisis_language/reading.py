@@ -50,18 +50,20 @@ def _constructs(matches: list[Match]) -> tuple[str, ...]:
     return tuple(construct for construct in CONSTRUCTS if construct in found)
 
 
-def _wordings(matches: list[Match]) -> tuple[str, ...]:
-    """Each matched wording once, in the order it appears, none inside another one."""
-    ordered = sorted(matches, key=lambda match: (match.start, -match.end))
-    kept: list[Match] = []
-    for match in ordered:
-        if kept and match.end <= kept[-1].end:
-            continue  # inside the previous, longer wording
-        kept.append(match)
+def _wordings(matches: list[Match], text: Normalised) -> tuple[str, ...]:
+    """The matched wording as the client wrote it: overlapping matches read as one stretch,
+    each stretch once, in the order of the text."""
+    stretches: list[list[int]] = []
+    for match in sorted(matches, key=lambda match: match.start):
+        if stretches and match.start < stretches[-1][1]:
+            stretches[-1][1] = max(stretches[-1][1], match.end)
+        else:
+            stretches.append([match.start, match.end])
     wordings: list[str] = []
-    for match in kept:
-        if match.wording and match.wording not in wordings:
-            wordings.append(match.wording)
+    for start, end in stretches:
+        wording = text.as_written(start, end)
+        if wording and wording not in wordings:
+            wordings.append(wording)
     return tuple(wordings)
 
 
@@ -79,7 +81,7 @@ def detect(text: str) -> CrisisReading:
     flagged_by_classifier = score >= classifier.threshold()
     if not matches and not flagged_by_classifier:
         return CrisisReading(False, (), (), score)
-    evidence = _wordings(matches)
+    evidence = _wordings(matches, normal)
     if flagged_by_classifier and not matches:
         evidence = (classifier_note(score),)
     return CrisisReading(True, _constructs(matches), evidence, score)
