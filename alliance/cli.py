@@ -9,6 +9,7 @@ import sys
 
 ALIASES = {
     "worker": "db_worker",
+    "crisis-check": "crisis_check",
 }
 
 
