@@ -91,9 +91,7 @@ def ordinary_comments() -> tuple[list[str], list[str]]:
 
     episodes = simulate_practice(2000, 20261122)
     crisis = {ref for episode in episodes for ref in episode.truth.crisis_refs}
-    simulated = [
-        text.text for e in episodes for text in e.evidence.texts if text.ref not in crisis
-    ]
+    simulated = [text.text for e in episodes for text in e.evidence.texts if text.ref not in crisis]
     lines = EVERYDAY.read_text(encoding="utf-8").splitlines()
     everyday = [line for line in lines if line.strip() and not line.startswith("#")]
     return simulated, everyday

@@ -82,11 +82,16 @@ def score_with(text: Normalised, model: Model) -> float:
 
 
 def model_from(data: dict[str, object]) -> Model:
-    weights = data["weights"]
-    assert isinstance(weights, dict)
-    intercept, threshold = data["intercept"], data["threshold"]
-    assert isinstance(intercept, float) and isinstance(threshold, float)
-    return Model({str(key): float(value) for key, value in weights.items()}, intercept, threshold)
+    weights, intercept, threshold = data["weights"], data["intercept"], data["threshold"]
+    if not isinstance(weights, dict) or not isinstance(intercept, int | float):
+        raise ValueError("classifier.json: weights must be an object and intercept a number")
+    if not isinstance(threshold, int | float):
+        raise ValueError("classifier.json: threshold must be a number")
+    return Model(
+        {str(key): float(value) for key, value in weights.items()},
+        float(intercept),
+        float(threshold),
+    )
 
 
 @cache

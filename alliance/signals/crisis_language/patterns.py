@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 MAX_GAP = 8
 DEFAULT_GAP = 3
@@ -53,9 +54,17 @@ class Triggers:
 
 @dataclass(frozen=True)
 class Compiled:
+    """A pattern ready to match. The regular expression is compiled the first time it is
+    needed: most patterns never are for a given text (their trigger words are absent), and
+    compiling all of them up front would cost the first request a third of a second."""
+
     source: str
-    regex: re.Pattern[str]
+    expression: str
     triggers: Triggers | None  # None: no word is required, so the pattern is always tried
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile(self.expression)
 
 
 def expand_macros(pattern: str, macros: dict[str, str]) -> str:
@@ -230,4 +239,4 @@ def words_of(sequence: list[Item]) -> set[str]:
 
 def compile_pattern(pattern: str, macros: dict[str, str]) -> Compiled:
     sequence = parse(expand_macros(pattern, macros))
-    return Compiled(pattern, re.compile(_regex(sequence)), triggers(sequence))
+    return Compiled(pattern, _regex(sequence), triggers(sequence))

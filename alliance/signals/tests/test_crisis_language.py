@@ -194,3 +194,12 @@ def test_the_shipped_weights_are_what_the_templates_give():
     from alliance.signals.crisis_language.training.train import as_text, trained
 
     assert as_text(trained()) == WEIGHTS.read_text(encoding="utf-8")
+
+
+def test_warming_up_compiles_every_pattern_before_any_request():
+    from alliance.signals.crisis_language import warm_up
+
+    warm_up()
+    rules = lexicon()
+    assert all("regex" in vars(pattern.compiled) for pattern in rules.risk)
+    assert all("regex" in vars(compiled) for compiled in rules.safe)
