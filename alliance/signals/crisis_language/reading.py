@@ -13,7 +13,7 @@ this product must not have; a false alarm costs a therapist a minute):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from alliance.signals.crisis_language import classifier
 from alliance.signals.crisis_language.lexicon import (
@@ -78,7 +78,15 @@ def classifier_note(score: float) -> str:
 
 
 def detect(text: str) -> CrisisReading:
-    """Read a client's free text for crisis language (English only)."""
+    """Read a client's free text for crisis language (English only).
+
+    Readings are remembered for the last few thousand texts: every evaluation of an episode
+    reads all of its texts again, and a reading never changes for the same text."""
+    return _remembered(text)
+
+
+@lru_cache(maxsize=4096)
+def _remembered(text: str) -> CrisisReading:
     if not text or not text.strip():
         return NOT_CRISIS
     normal = read_normalised(text)
