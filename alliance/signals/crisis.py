@@ -1,7 +1,7 @@
 """Did this submission raise a crisis flag? Asked by the pages a client submits (a form, a
 session preparation) so that the practice's crisis procedure is shown on the spot.
 
-The receivers (``alliance.signals.receivers``) evaluate a safety answer or crisis words at once,
+The receivers (``alliance.signals.receivers``) evaluate a safety answer or crisis language at once,
 inside the submitting transaction, so the flag exists by the time the page is rendered. A flag's
 key names the evidence it rests on: ``crisis:response:<id>:safety``,
 ``crisis:response:<id>:language``, ``crisis:preparation:<id>:language``.
@@ -34,7 +34,7 @@ def raised_crisis_for_preparation(preparation: SessionPreparation) -> bool:
     """A session preparation whose words, as they stand now, raised a crisis flag.
 
     A preparation can be changed until the session; its flag stays (crisis flags are never
-    cleared), so the current text must still hold crisis words for the procedure to be shown.
+    cleared), so the current text must still read as crisis language for the procedure to be shown.
     """
     if not detect(preparation_text(preparation)).crisis:
         return False

@@ -1,9 +1,9 @@
 """New evidence starts an evaluation: a stored answer, a changed appointment, a preparation.
 
 Ordinary evidence queues the background task once the transaction commits. Evidence of a crisis
-(a safety item answered, crisis words in free text) is evaluated at once, in the same transaction,
-so the client can be shown the crisis procedure on the spot; the therapist's email follows the
-commit.
+(a safety item answered, crisis language in free text) is evaluated at once, in the same
+transaction, so the client can be shown the crisis procedure on the spot; the therapist's email
+follows the commit.
 """
 
 from __future__ import annotations
