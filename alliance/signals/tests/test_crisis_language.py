@@ -203,3 +203,17 @@ def test_warming_up_compiles_every_pattern_before_any_request():
     rules = lexicon()
     assert all("regex" in vars(pattern.compiled) for pattern in rules.risk)
     assert all("regex" in vars(compiled) for compiled in rules.safe)
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("tbh i wanna unalive", True),
+        ("I keep picturing myself stepping off the platform", True),
+        ("i want to die my hair red", False),
+        ("I want to die my whole life is a mess", True),
+        ("I want to kill time before the session", False),
+    ],
+)
+def test_slang_without_an_object_and_dyeing_hair(text, crisis):
+    assert detect(text).crisis is crisis, text
