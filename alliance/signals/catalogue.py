@@ -298,10 +298,12 @@ RULES: tuple[Rule, ...] = (
         "crisis.language",
         "crisis",
         "Crisis language in free text",
-        "Any free text the client writes (check-in comment, session preparation) contains a "
-        "phrase about suicide or self-harm, by a phrase list written here. Never cleared "
-        "automatically.",
-        "Alliance's own phrase list (docs/signals.md); errs towards flagging.",
+        "Any free text the client writes (check-in comment, session preparation) is read as "
+        "suicide or self-harm risk: by a lexicon of expressions grouped by construct (ideation, "
+        "plan, intent, means, preparation, hopelessness, burdensomeness, self-harm, not being "
+        "safe), with clear denials, idioms and history set aside, or by a small classifier. "
+        "Never cleared automatically.",
+        "Alliance's own lexicon and classifier (docs/signals.md); errs towards flagging.",
     ),
 )
 

@@ -1,7 +1,7 @@
 """Did this submission raise a crisis flag? Asked by the pages a client submits (a form, a
 session preparation) so that the practice's crisis procedure is shown on the spot.
 
-The receivers (``alliance.signals.receivers``) evaluate a safety answer or crisis words at once,
+The receivers (``alliance.signals.receivers``) evaluate a safety answer or crisis language at once,
 inside the submitting transaction, so the flag exists by the time the page is rendered. A flag's
 key names the evidence it rests on: ``crisis:response:<id>:safety``,
 ``crisis:response:<id>:language``, ``crisis:preparation:<id>:language``.
@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from alliance.appointments.models import SessionPreparation
 from alliance.measures.models import MeasureResponse
-from alliance.signals import phrases
+from alliance.signals.crisis_language import detect
 from alliance.signals.models import Flag, FlagKind
+
+
+def preparation_text(preparation: SessionPreparation) -> str:
+    """A session preparation's free text as it is read for crisis language: both answers, as
+    separate sentences."""
+    return f"{preparation.talk_about}\n{preparation.since_last_time}"
 
 
 def raised_crisis_for_response(response: MeasureResponse) -> bool:
@@ -28,10 +34,9 @@ def raised_crisis_for_preparation(preparation: SessionPreparation) -> bool:
     """A session preparation whose words, as they stand now, raised a crisis flag.
 
     A preparation can be changed until the session; its flag stays (crisis flags are never
-    cleared), so the current text must still hold crisis words for the procedure to be shown.
+    cleared), so the current text must still read as crisis language for the procedure to be shown.
     """
-    text = f"{preparation.talk_about}\n{preparation.since_last_time}"
-    if not phrases.crisis_phrases(text):
+    if not detect(preparation_text(preparation)).crisis:
         return False
     return Flag.objects.filter(
         kind=FlagKind.CRISIS, key__startswith=f"crisis:preparation:{preparation.pk}:"

@@ -1,57 +1,13 @@
-"""Phrase lists for free text: crisis language and rupture markers, written for Alliance.
+"""Phrase lists for free text: rupture markers (confrontation, withdrawal), written for Alliance.
 
 Matching is on lower-cased text with punctuation turned into spaces and word boundaries at both
-ends, so "helpless" does not match "help". Crisis phrases err towards flagging: a false alarm
-costs a therapist a minute, a miss can cost far more. They are not a risk assessment.
+ends, so "helpless" does not match "help". Crisis language is read by
+``alliance.signals.crisis_language`` (a lexicon by construct and a small classifier).
 """
 
 from __future__ import annotations
 
 import re
-
-CRISIS_PHRASES = (
-    "kill myself",
-    "killing myself",
-    "end my life",
-    "ending my life",
-    "end it all",
-    "take my own life",
-    "suicide",
-    "suicidal",
-    "want to die",
-    "wanna die",
-    "wish i was dead",
-    "wish i were dead",
-    "better off dead",
-    "better off without me",
-    "don t want to be alive",
-    "don t want to live",
-    "do not want to live",
-    "no reason to live",
-    "don t want to be here anymore",
-    "don t want to be here any more",
-    "don t want to wake up",
-    "no point living",
-    "no point in living",
-    "not worth living",
-    "hurt myself",
-    "hurting myself",
-    "harm myself",
-    "harming myself",
-    "self harm",
-    "self harming",
-    "self harmed",
-    "cut myself",
-    "cutting myself",
-    "overdose",
-    "overdosed",
-    "overdosing",
-    "want to be dead",
-    "take my life",
-    "can t go on",
-    "cannot go on",
-    "can t keep going",
-)
 
 # Complaints about the therapist or the therapy (Safran and Muran's confrontation markers).
 CONFRONTATION_PHRASES = (
@@ -160,10 +116,6 @@ def normalise(text: str) -> str:
 def _found(text: str, phrases: tuple[str, ...]) -> list[str]:
     normal = normalise(text)
     return [phrase for phrase in phrases if f" {phrase} " in normal]
-
-
-def crisis_phrases(text: str) -> list[str]:
-    return _found(text, CRISIS_PHRASES)
 
 
 def confrontation_phrases(text: str) -> list[str]:

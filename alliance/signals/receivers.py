@@ -1,9 +1,9 @@
 """New evidence starts an evaluation: a stored answer, a changed appointment, a preparation.
 
 Ordinary evidence queues the background task once the transaction commits. Evidence of a crisis
-(a safety item answered, crisis words in free text) is evaluated at once, in the same transaction,
-so the client can be shown the crisis procedure on the spot; the therapist's email follows the
-commit.
+(a safety item answered, crisis language in free text) is evaluated at once, in the same
+transaction, so the client can be shown the crisis procedure on the spot; the therapist's email
+follows the commit.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from django.dispatch import receiver
 
 from alliance.appointments.models import Appointment, SessionPreparation
 from alliance.measures.models import MeasureResponse
-from alliance.signals import phrases
+from alliance.signals.crisis import preparation_text
+from alliance.signals.crisis_language import detect
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def evaluate_now(episode_id: int) -> None:
 def response_stored(sender: Any, instance: MeasureResponse, created: bool, **kwargs: Any) -> None:
     if not created or instance.respondent_role != "client":
         return
-    if instance.safety_items or phrases.crisis_phrases(instance.comment or ""):
+    if instance.safety_items or detect(instance.comment or "").crisis:
         evaluate_now(instance.episode_id)
     else:
         queue_evaluation(instance.episode_id)
@@ -62,7 +63,7 @@ def preparation_saved(sender: Any, instance: SessionPreparation, **kwargs: Any) 
     episode_id = Appointment.objects.values_list("episode_id", flat=True).get(
         pk=instance.appointment_id
     )
-    if phrases.crisis_phrases(f"{instance.talk_about}\n{instance.since_last_time}"):
+    if detect(preparation_text(instance)).crisis:
         evaluate_now(episode_id)
     else:
         queue_evaluation(episode_id)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from alliance.signals import phrases
 from alliance.signals.catalogue import RuleSet
+from alliance.signals.crisis_language import CrisisReading, detect
 from alliance.signals.evidence import EpisodeEvidence
 from alliance.signals.findings import (
     URGENT,
@@ -225,17 +225,26 @@ def crisis_findings(evidence: EpisodeEvidence, rules: RuleSet) -> list[Finding]:
             )
     if rules.enabled("crisis.language"):
         for text in evidence.texts:
-            matched = phrases.crisis_phrases(text.text)
-            if matched:
+            reading = detect(text.text)
+            if reading.crisis:
                 found.append(
-                    crisis_text_finding(text.ref, text.at, text.text, text.source, matched)
+                    crisis_text_finding(text.ref, text.at, text.text, text.source, reading)
                 )
     return found
 
 
 def crisis_text_finding(
-    ref: str, at: datetime, text: str, source: str, matched: list[str]
+    ref: str, at: datetime, text: str, source: str, reading: CrisisReading
 ) -> Finding:
+    """The flag shows the client's words, the wording that was read as risk (or the
+    classifier's note and score) and the constructs it falls under."""
+    evidence = [
+        evidence_item(source, text[:500], at, ref),
+        evidence_item("crisis wording", list(reading.evidence), at, ref),
+    ]
+    if reading.constructs:
+        constructs = [construct.replace("_", " ") for construct in reading.constructs]
+        evidence.append(evidence_item("constructs", constructs, at, ref))
     return Finding(
         kind="crisis",
         rule="crisis.language",
@@ -246,10 +255,7 @@ def crisis_text_finding(
             "client today"
         ),
         observed_at=at,
-        evidence=(
-            evidence_item(source, text[:500], at, ref),
-            evidence_item("phrases", matched, at, ref),
-        ),
+        evidence=tuple(evidence),
         parameters={},
         clearable=False,
     )

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 from alliance.lib.errors import DomainError
-from alliance.signals import phrases
 from alliance.signals.catalogue import (
     RULES,
     RULES_BY_ID,
@@ -27,6 +26,7 @@ from alliance.signals.catalogue import (
     defaults,
     rule_set,
 )
+from alliance.signals.crisis_language import CrisisReading, detect
 from alliance.signals.evidence import CheckIn, EpisodeEvidence, TranscriptMarkers
 from alliance.signals.risk import dropout_risk
 from alliance.signals.rules import Evaluation, Finding, risk_now
@@ -849,7 +849,13 @@ def test_crisis_language_in_any_free_text() -> None:
     assert all(f.severity == 3 and not f.clearable for f in language)
     prep = next(f for f in language if f.key.startswith("crisis:preparation"))
     assert "session preparation" in prep.explanation
-    assert prep.evidence[1]["value"] == ["cutting myself"]
+    assert prep.evidence[1] == {
+        "what": "crisis wording",
+        "value": ["I've been cutting myself"],
+        "at": prep.observed_at.isoformat(),
+        "ref": "preparation:1",
+    }
+    assert prep.evidence[2]["value"] == ["self harm"]
 
 
 @pytest.mark.parametrize(
@@ -884,8 +890,9 @@ def test_crisis_language_in_any_free_text() -> None:
         "I want to take my own life",
     ],
 )
-def test_crisis_phrases_match(text: str) -> None:
-    assert phrases.crisis_phrases(text), text
+def test_crisis_language_is_read_as_crisis(text: str) -> None:
+    reading = detect(text)
+    assert reading.crisis and reading.evidence, text
 
 
 @pytest.mark.parametrize(
@@ -904,8 +911,8 @@ def test_crisis_phrases_match(text: str) -> None:
         "",
     ],
 )
-def test_crisis_near_misses_do_not_match(text: str) -> None:
-    assert phrases.crisis_phrases(text) == [], text
+def test_crisis_near_misses_are_not_crisis(text: str) -> None:
+    assert detect(text) == CrisisReading(False, (), (), detect(text).score), text
 
 
 @pytest.mark.parametrize(
@@ -918,8 +925,8 @@ def test_crisis_near_misses_do_not_match(text: str) -> None:
         "I keep thinking I should take my life",
     ],
 )
-def test_crisis_phrases_match_common_inflections(text: str) -> None:
-    assert phrases.crisis_phrases(text), text
+def test_crisis_language_in_common_inflections(text: str) -> None:
+    assert detect(text).crisis, text
 
 
 def test_crisis_rules_cannot_be_switched_off() -> None:

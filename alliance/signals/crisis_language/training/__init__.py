@@ -1,0 +1,1 @@
+"""How the crisis classifier is trained: templates, a seeded generator, and the training script."""

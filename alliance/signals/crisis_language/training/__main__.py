@@ -1,0 +1,3 @@
+from alliance.signals.crisis_language.training.train import write
+
+write()
