@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "alliance.accounts",
     "alliance.practice",
     "alliance.appointments",
+    "alliance.sessions",
     "alliance.scheduling",
     "alliance.audit",
     "alliance.measures",

@@ -18,7 +18,7 @@ urlpatterns = [
     path("administration/", include("alliance.administration.urls")),
     path("", include("alliance.measures.urls")),
     path("", include("alliance.agreements.urls")),
-    path("", include("alliance.appointments.session_urls")),
+    path("sessions/", include("alliance.sessions.urls")),
     path("fhir/", include("alliance.interop.urls")),
     path("goals/", include("alliance.goals.urls")),
     path("", include("alliance.scheduling.urls")),

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role
-from alliance.appointments.session_access import get_session_for_user
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.conversation.access import get_transcript_for_user
@@ -29,6 +28,7 @@ from alliance.conversation.services import (
 )
 from alliance.once.decorators import once_per_submission
 from alliance.practice.access import get_own_therapist_profile, get_supervised_therapist_for_user
+from alliance.sessions.access import get_session_for_user
 
 POLL_SECONDS = 2
 
@@ -140,7 +140,7 @@ def delete(request: AuthenticatedHttpRequest, transcript_id: int) -> HttpRespons
     appointment_id = transcript.appointment_id
     delete_transcript(actor=Actor.from_request(request), transcript=transcript)
     messages.success(request, "The transcript and its report are deleted for good.")
-    return redirect("session:page", appointment_id=appointment_id)
+    return redirect("sessions:page", appointment_id=appointment_id)
 
 
 @never_cache

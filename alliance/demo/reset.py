@@ -17,12 +17,7 @@ from alliance.agreements.models import (
     AgreementTemplate,
     AgreementVersion,
 )
-from alliance.appointments.models import (
-    Appointment,
-    PrivateNote,
-    SessionPreparation,
-    SessionRecord,
-)
+from alliance.appointments.models import Appointment
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import record
 from alliance.demo.build import DEMO_ACTOR, DEMO_SLUG
@@ -37,6 +32,7 @@ from alliance.practice.models import (
     TherapistProfile,
 )
 from alliance.scheduling.models import CalendarFeed
+from alliance.sessions.models import PrivateNote, SessionPreparation, SessionRecord
 from alliance.signals.models import (
     EpisodeRisk,
     FeedbackReply,

@@ -26,19 +26,15 @@ from alliance.agreements.services import (
     template_for,
 )
 from alliance.agreements.terms import terms_of
-from alliance.appointments.models import (
-    Appointment,
-    PrivateNote,
-    SessionPreparation,
-    SessionRecord,
-)
-from alliance.appointments.session_services import add_private_note, save_session_record
+from alliance.appointments.models import Appointment
 from alliance.audit.services import Actor
 from alliance.demo import notes
 from alliance.goals.models import SCORE_MAX, Goal, GoalRating, GoalRole, GoalStatus
 from alliance.goals.services import drop_goal, mark_achieved, propose_goal, revise_goal
 from alliance.practice.models import CareEpisode, PhaseChange
 from alliance.scheduling.services import create_feed
+from alliance.sessions.models import PrivateNote, SessionPreparation, SessionRecord
+from alliance.sessions.services import add_private_note, save_session_record
 
 if TYPE_CHECKING:
     import random

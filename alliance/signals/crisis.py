@@ -9,8 +9,8 @@ key names the evidence it rests on: ``crisis:response:<id>:safety``,
 
 from __future__ import annotations
 
-from alliance.appointments.models import SessionPreparation
 from alliance.measures.models import MeasureResponse
+from alliance.sessions.models import SessionPreparation
 from alliance.signals.crisis_language import detect
 from alliance.signals.models import Flag, FlagKind
 

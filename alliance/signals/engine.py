@@ -18,12 +18,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from alliance.agreements.terms import terms_by_episode
-from alliance.appointments.models import Appointment, SessionPreparation
+from alliance.appointments.models import Appointment
 from alliance.conversation.models import ConversationReport
 from alliance.measures.definitions import CHECKIN_ID, Direction, InstrumentKind
 from alliance.measures.models import MeasureResponse
 from alliance.measures.registry import all_instruments
 from alliance.practice.models import CareEpisode, EpisodeStatus
+from alliance.sessions.models import SessionPreparation
 from alliance.signals.catalogue import RuleSet, rule_set
 from alliance.signals.evidence import (
     CheckIn,

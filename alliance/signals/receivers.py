@@ -15,8 +15,9 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from alliance.appointments.models import Appointment, SessionPreparation
+from alliance.appointments.models import Appointment
 from alliance.measures.models import MeasureResponse
+from alliance.sessions.models import SessionPreparation
 from alliance.signals.crisis import preparation_text
 from alliance.signals.crisis_language import detect
 

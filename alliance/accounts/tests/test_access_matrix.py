@@ -28,13 +28,6 @@ from alliance.agreements.tests.helpers import (
     chris_current_version,
     edit_data,
 )
-from alliance.appointments.tests.helpers import (
-    casey_appointment,
-    chris_note,
-    chris_shared_record,
-    preparation_data,
-    record_data,
-)
 from alliance.conversation.tests.builders import (
     casey_report,
     chris_report,
@@ -51,6 +44,13 @@ from alliance.scheduling.tests.helpers import (
     feed_token,
     new_feed_id,
     reschedule_data,
+)
+from alliance.sessions.tests.helpers import (
+    casey_appointment,
+    chris_note,
+    chris_shared_record,
+    preparation_data,
+    record_data,
 )
 from alliance.signals.catalogue import RULES as SIGNAL_RULES
 from alliance.signals.tests.clinic_helpers import feedback, made_flag, made_rupture
@@ -333,7 +333,7 @@ ACCESS: dict[str, list[Case]] = {
         ),
     ],
     # Structured sessions (alliance/appointments/session_*): private notes are the therapist's only.
-    "session:page": [
+    "sessions:page": [
         Case(
             "chris",
             ok_for("dana sam"),
@@ -341,7 +341,7 @@ ACCESS: dict[str, list[Case]] = {
         ),
         Case("casey", ok_for("olga"), kwargs=lambda p: {"appointment_id": casey_appointment(p).pk}),
     ],
-    "session:record": [
+    "sessions:record": [
         Case(
             "chris",
             ok_for("dana"),
@@ -350,7 +350,7 @@ ACCESS: dict[str, list[Case]] = {
             data=record_data,
         ),
     ],
-    "session:note-add": [
+    "sessions:note-add": [
         Case(
             "chris",
             ok_for("dana"),
@@ -359,7 +359,7 @@ ACCESS: dict[str, list[Case]] = {
             data=lambda p: {"body": "A private thought."},
         ),
     ],
-    "session:note": [
+    "sessions:note": [
         Case("chris's note", ok_for("dana"), kwargs=lambda p: {"note_id": chris_note(p).pk}),
         Case(
             "chris's note changed",
@@ -369,7 +369,7 @@ ACCESS: dict[str, list[Case]] = {
             data=lambda p: {"body": "Changed."},
         ),
     ],
-    "session:prepare": [
+    "sessions:prepare": [
         Case(
             "chris",
             ok_for("chris"),
@@ -386,7 +386,7 @@ ACCESS: dict[str, list[Case]] = {
             "casey", ok_for("casey"), kwargs=lambda p: {"appointment_id": casey_appointment(p).pk}
         ),
     ],
-    "session:agreed": [
+    "sessions:agreed": [
         Case(
             "chris's shared summary",
             ok_for("chris"),

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from alliance.appointments.models import PrivateNote, SessionRecord
+from alliance.sessions.models import PrivateNote, SessionRecord
 from alliance.testing.personas import PASSWORD, Personas
 
 pytestmark = pytest.mark.browser
@@ -22,7 +22,7 @@ IDLE_MINUTES = 0.15
 
 
 def _session_url(live_server, personas: Personas) -> str:
-    return f"{live_server.url}{reverse('session:page', args=[personas.chris_past_appointment.pk])}"
+    return f"{live_server.url}{reverse('sessions:page', args=[personas.chris_past_appointment.pk])}"
 
 
 def _sign_in_here(page: Page, username: str = "dana") -> None:

@@ -26,7 +26,7 @@ def test_dana_uploads_a_transcript_and_follows_a_quote_to_its_turn(
     transcript_file.write_text(SESSION_TEXT)
 
     sign_in(page, "dana")
-    page.goto(f"{live_server.url}{reverse('session:page', args=[appointment.pk])}")
+    page.goto(f"{live_server.url}{reverse('sessions:page', args=[appointment.pk])}")
     panel = page.locator("section.conversation-panel")
     expect(panel.get_by_role("heading", name="Conversation analysis")).to_be_visible()
     screenshot(page, "conversation-session-panel")

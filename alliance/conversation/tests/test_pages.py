@@ -33,7 +33,7 @@ def rule_coder(monkeypatch):
 
 
 def session_url(appointment_id: int) -> str:
-    return reverse("session:page", args=[appointment_id])
+    return reverse("sessions:page", args=[appointment_id])
 
 
 def report_url(transcript: Transcript) -> str:

@@ -17,7 +17,6 @@ from alliance.agreements.models import (
     AgreementVersion,
 )
 from alliance.agreements.services import review_due
-from alliance.appointments.models import PrivateNote, SessionPreparation, SessionRecord
 from alliance.demo.generator import load_demo_practice
 from alliance.demo.reset import reset_demo_practice
 from alliance.demo.tests.test_demo_practice import SEED, TODAY
@@ -26,6 +25,7 @@ from alliance.goals.selectors import goals_due_for_review
 from alliance.lib.encryption import decrypt_note
 from alliance.practice.models import CareEpisode
 from alliance.scheduling.models import CalendarFeed
+from alliance.sessions.models import PrivateNote, SessionPreparation, SessionRecord
 
 
 def client_username(episode: CareEpisode) -> str:

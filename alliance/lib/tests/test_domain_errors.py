@@ -84,7 +84,7 @@ def test_an_htmx_problem_takes_the_place_of_the_main_content(signed_in, personas
 
 @pytest.mark.django_db
 def test_a_form_page_shows_the_problem_beside_the_form(signed_in, personas):
-    url = reverse("session:record", args=[personas.chris_next_appointment.pk])
+    url = reverse("sessions:record", args=[personas.chris_next_appointment.pk])
     response = signed_in("dana").post(
         url, {"agenda": "", "summary": "Too early", "next_steps": "", "share": "on"}
     )

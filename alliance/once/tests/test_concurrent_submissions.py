@@ -23,14 +23,14 @@ from django.test import Client
 from django.urls import reverse
 
 from alliance.accounts.models import User
-from alliance.appointments.models import PrivateNote, SessionPreparation, SessionRecord
-from alliance.appointments.tests.helpers import preparation_data, record_data
 from alliance.conversation.models import Transcript
 from alliance.conversation.tests.builders import sample_upload
 from alliance.goals.models import Goal, GoalRating
 from alliance.goals.tests.helpers import active_goal
 from alliance.scheduling.models import CalendarFeed
 from alliance.scheduling.tests.helpers import book_data
+from alliance.sessions.models import PrivateNote, SessionPreparation, SessionRecord
+from alliance.sessions.tests.helpers import preparation_data, record_data
 from alliance.signals.models import FeedbackReply, RepairStep, RuptureEpisode
 from alliance.signals.tests.clinic_helpers import feedback, made_rupture
 from alliance.testing.personas import Personas
@@ -72,21 +72,21 @@ ACTIONS = {
         lambda p: GoalRating.objects.filter(score=7).count(),
     ),
     "private note": Action(
-        "session:note-add",
+        "sessions:note-add",
         "dana",
         _past_session,
         lambda p: {"body": "Seemed lighter today."},
         lambda p: PrivateNote.objects.filter(appointment=p.chris_past_appointment).count(),
     ),
     "session summary": Action(
-        "session:record",
+        "sessions:record",
         "dana",
         _past_session,
         record_data,
         lambda p: SessionRecord.objects.filter(appointment=p.chris_past_appointment).count(),
     ),
     "preparation": Action(
-        "session:prepare",
+        "sessions:prepare",
         "chris",
         lambda p: {"appointment_id": p.chris_next_appointment.pk},
         preparation_data,

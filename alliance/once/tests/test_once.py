@@ -7,15 +7,15 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from alliance.appointments.models import PrivateNote
 from alliance.once.decorators import SENT_TWICE
 from alliance.once.models import Submission
+from alliance.sessions.models import PrivateNote
 
 pytestmark = pytest.mark.django_db
 
 
 def _note_url(personas) -> str:
-    return reverse("session:note-add", args=[personas.chris_past_appointment.pk])
+    return reverse("sessions:note-add", args=[personas.chris_past_appointment.pk])
 
 
 def test_the_second_arrival_goes_where_the_first_went_and_stores_nothing(signed_in, personas):
@@ -58,7 +58,7 @@ def test_a_fragment_request_sent_twice_reloads_the_page(signed_in, personas):
 
 def test_each_drawn_form_carries_a_new_key(signed_in, personas):
     dana = signed_in("dana")
-    url = reverse("session:page", args=[personas.chris_past_appointment.pk])
+    url = reverse("sessions:page", args=[personas.chris_past_appointment.pk])
 
     keys = [
         [

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from alliance.agreements.sections import DEFAULT_SECTIONS
 from alliance.agreements.tests.helpers import chris_current_version
-from alliance.appointments.models import SessionPreparation
 from alliance.measures.access import form_link_token
 from alliance.measures.models import FormRequest, MeasureResponse
+from alliance.sessions.models import SessionPreparation
 from alliance.signals.crisis import raised_crisis_for_preparation, raised_crisis_for_response
 from alliance.signals.models import Flag
 
@@ -135,7 +135,7 @@ def test_crisis_words_in_a_session_preparation_show_the_crisis_procedure(
     signed_in, personas, dana_has_email, django_capture_on_commit_callbacks
 ):
     appointment = personas.chris_next_appointment
-    url = reverse("session:prepare", args=[appointment.pk])
+    url = reverse("sessions:prepare", args=[appointment.pk])
     data = {"talk_about": "Some days I want to die", "since_last_time": "", "feeling_today": "2"}
     with django_capture_on_commit_callbacks(execute=True):
         page = signed_in("chris").post(url, data)
@@ -152,7 +152,7 @@ def test_crisis_words_in_a_session_preparation_show_the_crisis_procedure(
 
 def test_an_ordinary_preparation_gets_the_ordinary_thanks(signed_in, personas):
     appointment = personas.chris_next_appointment
-    url = reverse("session:prepare", args=[appointment.pk])
+    url = reverse("sessions:prepare", args=[appointment.pk])
     data = {"talk_about": "My sister's visit", "since_last_time": "", "feeling_today": "6"}
     posted = signed_in("chris").post(url, data)
     assert posted.status_code == 302
@@ -162,7 +162,7 @@ def test_an_ordinary_preparation_gets_the_ordinary_thanks(signed_in, personas):
 
 def test_a_preparation_rewritten_without_crisis_words_is_thanked_as_usual(signed_in, personas):
     appointment = personas.chris_next_appointment
-    url = reverse("session:prepare", args=[appointment.pk])
+    url = reverse("sessions:prepare", args=[appointment.pk])
     chris = signed_in("chris")
     chris.post(url, {"talk_about": "I can't go on", "since_last_time": "", "feeling_today": ""})
     posted = chris.post(

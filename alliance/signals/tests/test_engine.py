@@ -478,7 +478,7 @@ def test_crisis_words_in_a_checkin_comment_raise_the_flag_at_once(
 
 
 def test_crisis_words_in_a_session_preparation_raise_the_flag_at_once(personas) -> None:
-    from alliance.appointments.session_services import submit_preparation
+    from alliance.sessions.services import submit_preparation
 
     appointment = personas.chris_next_appointment
     preparation = submit_preparation(

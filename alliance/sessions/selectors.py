@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alliance.appointments.models import Appointment, AppointmentStatus, PrivateNote, SessionRecord
+from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.lib.encryption import InvalidToken, decrypt_note
+from alliance.sessions.models import PrivateNote, SessionRecord
 
 
 def _preparation(appointment: Appointment) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from alliance.appointments.models import FEELING_SCALE_MAX
+from alliance.sessions.models import FEELING_SCALE_MAX
 
 AGENDA_MAX_ITEMS = 15
 AGENDA_ITEM_MAX_LENGTH = 200

@@ -17,33 +17,34 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role
 from alliance.agreements.crisis import crisis_procedure_for_episode
-from alliance.appointments.models import Appointment, SessionPreparation, SessionRecord
-from alliance.appointments.session_access import (
-    get_own_appointment_for_client,
-    get_private_note_for_user,
-    get_session_for_user,
-    get_shared_record_for_client,
-)
-from alliance.appointments.session_forms import (
-    PreparationForm,
-    PrivateNoteForm,
-    SessionRecordForm,
-)
-from alliance.appointments.session_selectors import agenda_suggestions, private_notes_for_therapist
-from alliance.appointments.session_services import (
-    add_private_note,
-    change_private_note,
-    save_session_record,
-    submit_preparation,
-)
+from alliance.appointments.models import Appointment
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.conversation.selectors import session_panel
 from alliance.lib.domain_errors import cleaned, show_problems_on
 from alliance.once.decorators import once_per_submission
+from alliance.sessions.access import (
+    get_own_appointment_for_client,
+    get_private_note_for_user,
+    get_session_for_user,
+    get_shared_record_for_client,
+)
+from alliance.sessions.forms import (
+    PreparationForm,
+    PrivateNoteForm,
+    SessionRecordForm,
+)
+from alliance.sessions.models import SessionPreparation, SessionRecord
+from alliance.sessions.selectors import agenda_suggestions, private_notes_for_therapist
+from alliance.sessions.services import (
+    add_private_note,
+    change_private_note,
+    save_session_record,
+    submit_preparation,
+)
 from alliance.signals.crisis import raised_crisis_for_preparation
 
-SESSION_TEMPLATE = "appointments/session.html"
+SESSION_TEMPLATE = "sessions/page.html"
 
 
 def _record_form(appointment: Appointment) -> SessionRecordForm:
@@ -119,7 +120,7 @@ def session_record_save(request: AuthenticatedHttpRequest, appointment_id: int) 
         share=data["share"],
     )
     messages.success(request, "Session saved.")
-    return redirect("session:page", appointment_id=appointment.pk)
+    return redirect("sessions:page", appointment_id=appointment.pk)
 
 
 @require_POST
@@ -139,7 +140,7 @@ def note_add(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResp
         actor=Actor.from_request(request), appointment=appointment, body=cleaned(form)["body"]
     )
     messages.success(request, "Private note saved.")
-    return redirect("session:page", appointment_id=appointment.pk)
+    return redirect("sessions:page", appointment_id=appointment.pk)
 
 
 @never_cache
@@ -151,10 +152,10 @@ def note_edit(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
     actor = Actor.from_request(request)
     if request.method == "POST":
         form = PrivateNoteForm(request.POST)
-        show_problems_on(request, form, "appointments/note_edit.html", {"note": note})
+        show_problems_on(request, form, "sessions/note_edit.html", {"note": note})
         change_private_note(actor=actor, note=note, body=cleaned(form)["body"])
         messages.success(request, "Private note saved.")
-        return redirect("session:page", appointment_id=note.appointment_id)
+        return redirect("sessions:page", appointment_id=note.appointment_id)
     [view] = [v for v in private_notes_for_therapist(note.appointment) if v.note.pk == note.pk]
     record(
         actor=actor,
@@ -164,7 +165,7 @@ def note_edit(request: AuthenticatedHttpRequest, note_id: int) -> HttpResponse:
         client_id=note.appointment.episode.client_id,
     )
     form = PrivateNoteForm(initial={"body": view.text or ""})
-    return render(request, "appointments/note_edit.html", {"note": note, "form": form})
+    return render(request, "sessions/note_edit.html", {"note": note, "form": form})
 
 
 @never_cache
@@ -186,9 +187,9 @@ def prepare(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpRespo
             client_id=appointment.episode.client_id,
         )
         form = PreparationForm(initial=_preparation_initial(preparation))
-        return render(request, "appointments/prepare.html", {**context, "form": form})
+        return render(request, "sessions/prepare.html", {**context, "form": form})
     form = PreparationForm(request.POST)
-    show_problems_on(request, form, "appointments/prepare.html", context)
+    show_problems_on(request, form, "sessions/prepare.html", context)
     data = cleaned(form)
     preparation = submit_preparation(
         actor=actor,
@@ -247,4 +248,4 @@ def agreed(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpRespon
         obj=session_record,
         client_id=session_record.appointment.episode.client_id,
     )
-    return render(request, "appointments/agreed.html", {"session_record": session_record})
+    return render(request, "sessions/agreed.html", {"session_record": session_record})

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from alliance.appointments.models import Appointment, PrivateNote, SessionRecord
-from alliance.appointments.session_services import add_private_note, save_session_record
+from alliance.appointments.models import Appointment
 from alliance.audit.services import Actor
+from alliance.sessions.models import PrivateNote, SessionRecord
+from alliance.sessions.services import add_private_note, save_session_record
 from alliance.testing.personas import Personas
 
 NOTE_TEXT = "Chris mentioned his brother again; explore the rivalry next time."

@@ -11,8 +11,9 @@ from __future__ import annotations
 from django.http import Http404
 
 from alliance.accounts.models import Role, User
-from alliance.appointments.models import Appointment, PrivateNote, SessionRecord
+from alliance.appointments.models import Appointment
 from alliance.practice.access import episodes_for_user
+from alliance.sessions.models import PrivateNote, SessionRecord
 
 CLINICIANS = (Role.THERAPIST, Role.SUPERVISOR)
 

@@ -13,8 +13,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from alliance.appointments.models import PrivateNote
-from alliance.appointments.tests.helpers import NOTE_TEXT, chris_note
 from alliance.lib.encryption import (
     NoteKeyError,
     decrypt_note,
@@ -22,6 +20,8 @@ from alliance.lib.encryption import (
     note_keys_from_environment,
     parse_note_keys,
 )
+from alliance.sessions.models import PrivateNote
+from alliance.sessions.tests.helpers import NOTE_TEXT, chris_note
 
 KEY_A = Fernet.generate_key().decode()
 KEY_B = Fernet.generate_key().decode()

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from alliance.appointments.models import PrivateNote, SessionRecord
 from alliance.lib.encryption import decrypt_note
+from alliance.sessions.models import PrivateNote, SessionRecord
 from alliance.testing.browser import PHONE
 from alliance.testing.personas import Personas
 
@@ -70,5 +70,5 @@ def test_dana_runs_a_session_and_chris_reads_what_was_agreed(
 
     # The session page itself is not there for him.
     console.expect("status of 404")
-    response = phone.goto(f"{live_server.url}{reverse('session:page', args=[appointment.pk])}")
+    response = phone.goto(f"{live_server.url}{reverse('sessions:page', args=[appointment.pk])}")
     assert response is not None and response.status == 404

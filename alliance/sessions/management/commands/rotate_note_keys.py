@@ -10,10 +10,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from alliance.appointments.session_services import ROTATION_BATCH_SIZE, rotate_private_notes
 from alliance.audit.services import Actor
 from alliance.conversation.services import rotate_conversation_keys
 from alliance.lib.errors import DomainError
+from alliance.sessions.services import ROTATION_BATCH_SIZE, rotate_private_notes
 
 
 class Command(BaseCommand):

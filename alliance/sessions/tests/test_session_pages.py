@@ -10,23 +10,23 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance.appointments.models import PrivateNote, SessionPreparation, SessionRecord
-from alliance.appointments.session_selectors import agenda_suggestions
-from alliance.appointments.session_services import save_session_record, submit_preparation
-from alliance.appointments.tests.helpers import (
+from alliance.audit.models import AuditEvent
+from alliance.audit.services import Actor
+from alliance.lib.errors import DomainError
+from alliance.sessions.models import PrivateNote, SessionPreparation, SessionRecord
+from alliance.sessions.selectors import agenda_suggestions
+from alliance.sessions.services import save_session_record, submit_preparation
+from alliance.sessions.tests.helpers import (
     NEXT_STEPS,
     NOTE_TEXT,
     SUMMARY,
     chris_note,
     chris_shared_record,
 )
-from alliance.audit.models import AuditEvent
-from alliance.audit.services import Actor
-from alliance.lib.errors import DomainError
 
 
 def _session_url(appointment_id: int) -> str:
-    return reverse("session:page", args=[appointment_id])
+    return reverse("sessions:page", args=[appointment_id])
 
 
 def _prepare(personas, talk_about: str = "My sister's visit\nSleep") -> SessionPreparation:
@@ -62,7 +62,7 @@ def test_the_agenda_suggestions_come_from_the_preparation_and_last_next_steps(pe
 
 def test_the_client_prepares_in_the_portal(signed_in, personas):
     browser = signed_in("chris")
-    url = reverse("session:prepare", args=[personas.chris_next_appointment.pk])
+    url = reverse("sessions:prepare", args=[personas.chris_next_appointment.pk])
     response = browser.post(url, {"talk_about": "Sleep", "feeling_today": "7"})
     assert response.status_code == 302
     preparation = SessionPreparation.objects.get(appointment=personas.chris_next_appointment)
@@ -84,7 +84,7 @@ def test_the_client_prepares_in_the_portal(signed_in, personas):
     ],
 )
 def test_a_wrong_preparation_is_answered_with_400_and_why(signed_in, personas, data, message):
-    url = reverse("session:prepare", args=[personas.chris_next_appointment.pk])
+    url = reverse("sessions:prepare", args=[personas.chris_next_appointment.pk])
     response = signed_in("chris").post(url, data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -92,7 +92,7 @@ def test_a_wrong_preparation_is_answered_with_400_and_why(signed_in, personas, d
 
 
 def test_a_session_that_has_started_cannot_be_prepared(signed_in, personas):
-    url = reverse("session:prepare", args=[personas.chris_past_appointment.pk])
+    url = reverse("sessions:prepare", args=[personas.chris_past_appointment.pk])
     response = signed_in("chris").post(url, {"talk_about": "Too late"})
     assert response.status_code == 400
     assert "already started" in response.content.decode()
@@ -101,7 +101,7 @@ def test_a_session_that_has_started_cannot_be_prepared(signed_in, personas):
 def test_the_therapist_saves_agenda_summary_and_next_steps(signed_in, personas):
     appointment = personas.chris_past_appointment
     response = signed_in("dana").post(
-        reverse("session:record", args=[appointment.pk]),
+        reverse("sessions:record", args=[appointment.pk]),
         {"agenda": "Sleep\n\n - Work ", "summary": SUMMARY, "next_steps": NEXT_STEPS},
     )
     assert response.status_code == 302
@@ -121,7 +121,7 @@ def test_the_therapist_saves_agenda_summary_and_next_steps(signed_in, personas):
     ],
 )
 def test_a_wrong_session_record_is_answered_with_400_and_why(signed_in, personas, data, message):
-    url = reverse("session:record", args=[personas.chris_past_appointment.pk])
+    url = reverse("sessions:record", args=[personas.chris_past_appointment.pk])
     response = signed_in("dana").post(url, data)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -141,7 +141,7 @@ def test_a_summary_cannot_be_shared_before_the_session(personas):
 
 
 def test_an_empty_note_is_answered_with_400(signed_in, personas):
-    url = reverse("session:note-add", args=[personas.chris_past_appointment.pk])
+    url = reverse("sessions:note-add", args=[personas.chris_past_appointment.pk])
     response = signed_in("dana").post(url, {"body": "   "})
     assert response.status_code == 400
     assert "The note is empty." in response.content.decode()
@@ -159,7 +159,7 @@ def test_the_client_sees_the_summary_only_once_it_is_shared(signed_in, personas)
         share=False,
     )
     chris = signed_in("chris")
-    agreed_url = reverse("session:agreed", args=[appointment.pk])
+    agreed_url = reverse("sessions:agreed", args=[appointment.pk])
     assert chris.get(agreed_url).status_code == 404
     assert SUMMARY not in chris.get(reverse("portal:home")).content.decode()
 
@@ -186,7 +186,7 @@ def test_a_note_is_shown_to_the_therapist_and_audited(signed_in, personas):
 def test_the_therapist_changes_a_note(signed_in, personas):
     note = chris_note(personas)
     dana = signed_in("dana")
-    url = reverse("session:note", args=[note.pk])
+    url = reverse("sessions:note", args=[note.pk])
     assert NOTE_TEXT in dana.get(url).content.decode()
     assert dana.post(url, {"body": "Rewritten."}).status_code == 302
     page = dana.get(_session_url(personas.chris_past_appointment.pk)).content.decode()
@@ -202,12 +202,12 @@ def test_the_supervisor_reads_the_session_but_never_the_notes(signed_in, persona
     assert page.status_code == 200
     assert SUMMARY in html
     assert NOTE_TEXT not in html and "brother" not in html
-    assert reverse("session:note", args=[note.pk]) not in html
+    assert reverse("sessions:note", args=[note.pk]) not in html
     assert "<form" not in html.split("<main", 1)[1]
-    assert sam.get(reverse("session:note", args=[note.pk])).status_code == 404
+    assert sam.get(reverse("sessions:note", args=[note.pk])).status_code == 404
     assert (
         sam.post(
-            reverse("session:note-add", args=[personas.chris_past_appointment.pk]), {"body": "x"}
+            reverse("sessions:note-add", args=[personas.chris_past_appointment.pk]), {"body": "x"}
         ).status_code
         == 404
     )
@@ -220,20 +220,20 @@ def test_the_client_never_sees_a_note_anywhere(signed_in, personas):
     appointment_id = personas.chris_past_appointment.pk
     for url in [
         reverse("portal:home"),
-        reverse("session:agreed", args=[appointment_id]),
-        reverse("session:prepare", args=[personas.chris_next_appointment.pk]),
+        reverse("sessions:agreed", args=[appointment_id]),
+        reverse("sessions:prepare", args=[personas.chris_next_appointment.pk]),
     ]:
         response = chris.get(url)
         assert response.status_code == 200, url
         assert NOTE_TEXT not in response.content.decode(), url
     for url in [
         _session_url(appointment_id),
-        reverse("session:note", args=[note.pk]),
+        reverse("sessions:note", args=[note.pk]),
     ]:
         assert chris.get(url).status_code == 404, url
         assert chris.post(url, {"body": "x"}).status_code in {404, 405}, url
     assert (
-        chris.post(reverse("session:note-add", args=[appointment_id]), {"body": "x"}).status_code
+        chris.post(reverse("sessions:note-add", args=[appointment_id]), {"body": "x"}).status_code
         == 404
     )
     assert PrivateNote.objects.count() == 1
@@ -242,7 +242,7 @@ def test_the_client_never_sees_a_note_anywhere(signed_in, personas):
 def test_another_therapist_cannot_reach_a_note(signed_in, personas):
     note = chris_note(personas)
     olga = signed_in("olga")
-    assert olga.get(reverse("session:note", args=[note.pk])).status_code == 404
+    assert olga.get(reverse("sessions:note", args=[note.pk])).status_code == 404
     assert olga.get(_session_url(personas.chris_past_appointment.pk)).status_code == 404
 
 
@@ -291,9 +291,9 @@ def test_the_portal_offers_to_prepare_for_the_next_session(signed_in, personas):
 
 
 def test_the_agenda_suggests_the_goals_due_for_review(personas):
-    from alliance.appointments.session_selectors import agenda_suggestions
     from alliance.audit.services import Actor
     from alliance.goals.services import propose_goal
+    from alliance.sessions.selectors import agenda_suggestions
 
     goal = propose_goal(
         actor=Actor(personas.dana), episode=personas.chris_episode, words="Sleep through the night"

@@ -8,13 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alliance.accounts.models import User
-from alliance.appointments.models import (
-    Appointment,
-    AppointmentStatus,
-    PrivateNote,
-    SessionPreparation,
-    SessionRecord,
-)
+from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.encryption import (
@@ -24,6 +18,7 @@ from alliance.lib.encryption import (
     rotate_note_token,
 )
 from alliance.lib.errors import DomainError
+from alliance.sessions.models import PrivateNote, SessionPreparation, SessionRecord
 
 ROTATION_BATCH_SIZE = 500
 
