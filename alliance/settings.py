@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "alliance.practice",
     "alliance.appointments",
     "alliance.sessions",
-    "alliance.scheduling",
     "alliance.audit",
     "alliance.measures",
     "alliance.agreements",

@@ -21,7 +21,7 @@ urlpatterns = [
     path("sessions/", include("alliance.sessions.urls")),
     path("fhir/", include("alliance.interop.urls")),
     path("goals/", include("alliance.goals.urls")),
-    path("", include("alliance.scheduling.urls")),
+    path("appointments/", include("alliance.appointments.urls")),
 ]
 
 if settings.BENCH_ENDPOINTS:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db import models
 from django.utils import timezone
 
-from alliance.practice.models import CareEpisode, Practice
+from alliance.practice.models import CareEpisode, Practice, TherapistProfile
 
 # A session that starts within this many minutes of its scheduled time counts as on time.
 ON_TIME_GRACE = timedelta(minutes=5)
@@ -80,3 +80,44 @@ class Appointment(models.Model):
         if self.actual_start is None:
             return None
         return self.actual_start - self.scheduled_start <= ON_TIME_GRACE
+
+
+# --- A therapist's calendar feed: a secret URL that calendar apps poll for upcoming sessions ---
+# Only a SHA-256 hash of the token is stored (plus a short prefix to tell feeds apart), so a copy
+# of the database does not hand out working feed URLs.
+
+
+class CalendarFeedQuerySet(models.QuerySet["CalendarFeed"]):
+    def active(self) -> CalendarFeedQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class CalendarFeed(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    therapist = models.ForeignKey(
+        TherapistProfile, on_delete=models.PROTECT, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        db_table = "scheduling_calendarfeed"  # made by the former scheduling app
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapist"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_active_calendar_feed_per_therapist",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed {self.token_prefix}… of {self.therapist_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -11,10 +11,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from alliance.accounts.models import User
+from alliance.appointments.consistency import Consistency, consistency_by_therapist
 from alliance.appointments.models import COUNTED_FOR_ATTENDANCE, AppointmentStatus
 from alliance.practice.access import episodes_for_user
 from alliance.practice.models import CareEpisode, EpisodeStatus, TherapistProfile
-from alliance.scheduling.consistency import Consistency, consistency_by_therapist
 from alliance.signals.attention import Attention, attention_for, by_attention
 from alliance.signals.figures import PracticeFigures, RuptureFigures
 
@@ -93,7 +93,7 @@ def supervision_overview(
         )
         .order_by("user__last_name", "user__first_name")
     )
-    # One more query for every therapist's consistency figures (scheduling/consistency.py).
+    # One more query for every therapist's consistency figures (appointments/consistency.py).
     consistency = consistency_by_therapist(list(therapists), now, since)
     return [
         TherapistSummary(

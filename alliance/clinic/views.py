@@ -15,6 +15,7 @@ from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role
 from alliance.agreements.selectors import agreement_statuses, reviews_due
 from alliance.appointments.access import get_appointment_for_user
+from alliance.appointments.consistency import episodes_consistency
 from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.appointments.services import record_attendance
 from alliance.audit.models import AuditAction
@@ -38,7 +39,6 @@ from alliance.practice.access import (
 )
 from alliance.practice.models import Phase, PhaseChange
 from alliance.practice.services import change_phase
-from alliance.scheduling.consistency import episodes_consistency
 from alliance.signals.attention import CrisisLink
 from alliance.signals.figures import default_since, practice_figures, therapist_figures
 from alliance.signals.models import RuptureType

@@ -17,7 +17,7 @@ from alliance.agreements.models import (
     AgreementTemplate,
     AgreementVersion,
 )
-from alliance.appointments.models import Appointment
+from alliance.appointments.models import Appointment, CalendarFeed
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import record
 from alliance.demo.build import DEMO_ACTOR, DEMO_SLUG
@@ -31,7 +31,6 @@ from alliance.practice.models import (
     Practice,
     TherapistProfile,
 )
-from alliance.scheduling.models import CalendarFeed
 from alliance.sessions.models import PrivateNote, SessionPreparation, SessionRecord
 from alliance.signals.models import (
     EpisodeRisk,

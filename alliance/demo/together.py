@@ -27,12 +27,12 @@ from alliance.agreements.services import (
 )
 from alliance.agreements.terms import terms_of
 from alliance.appointments.models import Appointment
+from alliance.appointments.services import create_feed
 from alliance.audit.services import Actor
 from alliance.demo import notes
 from alliance.goals.models import SCORE_MAX, Goal, GoalRating, GoalRole, GoalStatus
 from alliance.goals.services import drop_goal, mark_achieved, propose_goal, revise_goal
 from alliance.practice.models import CareEpisode, PhaseChange
-from alliance.scheduling.services import create_feed
 from alliance.sessions.models import PrivateNote, SessionPreparation, SessionRecord
 from alliance.sessions.services import add_private_note, save_session_record
 
@@ -414,6 +414,6 @@ def _prepare_chris(build: DemoBuild, chris: OpenEpisode) -> None:
 def create_calendar_feed(build: DemoBuild) -> None:
     dana = build.therapists["dana"]
     _, token = create_feed(actor=Actor(user=dana.user), therapist=dana)
-    # The path of scheduling:calendar-feed-ics, written out: ``reverse`` would import every
+    # The path of appointments:calendar-feed-ics, written out: ``reverse`` would import every
     # view of the project first (a quarter of a second). A test checks the two agree.
-    build.calendar_feed_url = f"{LOCAL_SERVER}/calendar/{token}.ics"
+    build.calendar_feed_url = f"{LOCAL_SERVER}/appointments/calendar/{token}.ics"

@@ -28,6 +28,12 @@ from alliance.agreements.tests.helpers import (
     chris_current_version,
     edit_data,
 )
+from alliance.appointments.tests.helpers import (
+    book_data,
+    feed_token,
+    new_feed_id,
+    reschedule_data,
+)
 from alliance.conversation.tests.builders import (
     casey_report,
     chris_report,
@@ -39,12 +45,6 @@ from alliance.goals.tests.helpers import active_goal, olga_goal, proposed_goal
 from alliance.interop.tests.helpers import store
 from alliance.measures.access import form_link_token
 from alliance.runtime.tests.helpers import live_worker
-from alliance.scheduling.tests.helpers import (
-    book_data,
-    feed_token,
-    new_feed_id,
-    reschedule_data,
-)
 from alliance.sessions.tests.helpers import (
     casey_appointment,
     chris_note,
@@ -648,8 +648,8 @@ ACCESS: dict[str, list[Case]] = {
     "fhir:unknown": [
         Case("Patient", ok_for(anonymous=UNAUTHORIZED), kwargs=lambda p: {"unknown": "Patient/1"})
     ],
-    # Scheduling (alliance/scheduling): therapists change their own clients' sessions.
-    "scheduling:book-recurring": [
+    # Appointments (alliance/appointments): therapists change their own clients' sessions.
+    "appointments:book-recurring": [
         Case(
             "chris",
             ok_for("dana"),
@@ -665,7 +665,7 @@ ACCESS: dict[str, list[Case]] = {
             data=book_data,
         ),
     ],
-    "scheduling:reschedule": [
+    "appointments:reschedule": [
         Case(
             "chris's next",
             ok_for("dana"),
@@ -674,7 +674,7 @@ ACCESS: dict[str, list[Case]] = {
             data=reschedule_data,
         ),
     ],
-    "scheduling:cancel": [
+    "appointments:cancel": [
         Case(
             "chris's next",
             ok_for("dana"),
@@ -683,9 +683,9 @@ ACCESS: dict[str, list[Case]] = {
             data=lambda p: {"by": "client"},
         ),
     ],
-    "scheduling:calendar-feed": [Case("own feed page", ok_for("dana olga"))],
-    "scheduling:calendar-feed-create": [Case("new feed", ok_for("dana olga"), method="POST")],
-    "scheduling:calendar-feed-revoke": [
+    "appointments:calendar-feed": [Case("own feed page", ok_for("dana olga"))],
+    "appointments:calendar-feed-create": [Case("new feed", ok_for("dana olga"), method="POST")],
+    "appointments:calendar-feed-revoke": [
         Case(
             "dana's feed",
             ok_for("dana"),
@@ -694,7 +694,7 @@ ACCESS: dict[str, list[Case]] = {
         ),
     ],
     # The secret token is the key: whoever holds it reads the feed, signed in or not.
-    "scheduling:calendar-feed-ics": [
+    "appointments:calendar-feed-ics": [
         Case("dana's feed", everyone(OK), kwargs=lambda p: {"token": feed_token(p.dana_profile)}),
         Case("an unknown token", everyone(NOT_FOUND), kwargs=lambda p: {"token": "unknown-token"}),
     ],

@@ -64,7 +64,7 @@ def test_the_supervision_overview_queries_do_not_grow_with_the_therapists(signed
     big = measure(sam, url)
 
     assert_does_not_grow(small, big)
-    # +1: the appointments behind the consistency figures (alliance/scheduling);
+    # +1: the appointments behind the consistency figures (alliance/appointments);
     # +1: the agreed terms they are measured against (agreements.terms.terms_by_episode).
     # +1: rupture figures per therapist and for the practice (alliance/signals/figures.py);
     # +4: who needs attention across the therapists (their open episodes, then flags, ruptures
@@ -104,7 +104,7 @@ def test_the_client_page_queries_do_not_grow_with_the_history(signed_in, persona
         assert_does_not_grow(small[name], big[name])
         # +3 for goals (alliance/goals: goals, their ratings, attended sessions).
         # +1 for the agreement status of each episode (alliance/agreements), in one query.
-        # +1 for the agreed terms behind the consistency figures (alliance/scheduling).
+        # +1 for the agreed terms behind the consistency figures (alliance/appointments).
         # +2 for signals: flags and rupture episodes (alliance/signals/selectors.py); dropout
         # risk and replies to feedback come with the episodes and responses (select_related).
         # +3 for the expected range on the outcome charts (alliance/measures/selectors.py: the

@@ -17,6 +17,7 @@ from alliance.agreements.models import (
     AgreementVersion,
 )
 from alliance.agreements.services import review_due
+from alliance.appointments.models import CalendarFeed
 from alliance.demo.generator import load_demo_practice
 from alliance.demo.reset import reset_demo_practice
 from alliance.demo.tests.test_demo_practice import SEED, TODAY
@@ -24,7 +25,6 @@ from alliance.goals.models import Goal, GoalRating, GoalRole, GoalStatus
 from alliance.goals.selectors import goals_due_for_review
 from alliance.lib.encryption import decrypt_note
 from alliance.practice.models import CareEpisode
-from alliance.scheduling.models import CalendarFeed
 from alliance.sessions.models import PrivateNote, SessionPreparation, SessionRecord
 
 
@@ -118,7 +118,7 @@ def test_calendar_feed_for_dana(demo):
     assert feed.therapist.user.username == "dana"
     token = demo.calendar_feed_url.rsplit("/", 1)[1].removesuffix(".ics")
     assert demo.calendar_feed_url == (
-        "http://127.0.0.1:8000" + reverse("scheduling:calendar-feed-ics", kwargs={"token": token})
+        "http://127.0.0.1:8000" + reverse("appointments:calendar-feed-ics", kwargs={"token": token})
     )
 
 
@@ -145,7 +145,7 @@ def test_summary_is_printed(db):
     call_command("demo", seed=SEED, today=TODAY.isoformat(), stdout=out)
     text = out.getvalue()
     assert "therapy agreements" in text and "session records" in text
-    assert "Calendar feed for dana: http://127.0.0.1:8000/calendar/" in text
+    assert "Calendar feed for dana: http://127.0.0.1:8000/appointments/calendar/" in text
     assert "waiting for them to acknowledge" in text
     assert "due for review" in text and "waiting for dana to confirm" in text
 

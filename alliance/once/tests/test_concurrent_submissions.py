@@ -23,12 +23,12 @@ from django.test import Client
 from django.urls import reverse
 
 from alliance.accounts.models import User
+from alliance.appointments.models import CalendarFeed
+from alliance.appointments.tests.helpers import book_data
 from alliance.conversation.models import Transcript
 from alliance.conversation.tests.builders import sample_upload
 from alliance.goals.models import Goal, GoalRating
 from alliance.goals.tests.helpers import active_goal
-from alliance.scheduling.models import CalendarFeed
-from alliance.scheduling.tests.helpers import book_data
 from alliance.sessions.models import PrivateNote, SessionPreparation, SessionRecord
 from alliance.sessions.tests.helpers import preparation_data, record_data
 from alliance.signals.models import FeedbackReply, RepairStep, RuptureEpisode
@@ -93,14 +93,14 @@ ACTIONS = {
         lambda p: SessionPreparation.objects.filter(appointment=p.chris_next_appointment).count(),
     ),
     "booking": Action(
-        "scheduling:book-recurring",
+        "appointments:book-recurring",
         "dana",
         _chris_episode,
         lambda p: book_data(p) | {"count": "1"},
         lambda p: p.chris_episode.appointments.filter(status="scheduled").count() - 1,
     ),
     "calendar feed": Action(
-        "scheduling:calendar-feed-create",
+        "appointments:calendar-feed-create",
         "dana",
         lambda p: {},
         lambda p: {},
@@ -230,7 +230,7 @@ def test_ten_identical_submissions_at_once_store_one(name, live_server, personas
 def test_two_different_bookings_of_one_hour_at_once_make_one_appointment(live_server, personas):
     """Two tabs, two forms (different keys), the same hour: the therapist's row lock lets one
     book it and the other finds it taken."""
-    url = reverse("scheduling:book-recurring", kwargs=_chris_episode(personas))
+    url = reverse("appointments:book-recurring", kwargs=_chris_episode(personas))
     slot = book_data(personas) | {"count": "1"}
     browser = Browser(live_server.url, personas.dana)
     before = personas.chris_episode.appointments.filter(status="scheduled").count()
@@ -245,7 +245,7 @@ def test_two_different_bookings_of_one_hour_at_once_make_one_appointment(live_se
 
 
 def test_feeds_created_from_two_forms_at_once_leave_one_active(live_server, personas):
-    url = reverse("scheduling:calendar-feed-create")
+    url = reverse("appointments:calendar-feed-create")
     browser = Browser(live_server.url, personas.dana)
 
     statuses = at_once(lambda: browser.post(url, *_form({"once": str(uuid.uuid4())})), times=6)

@@ -1,6 +1,6 @@
 from django import template
 
-from alliance.scheduling.consistency import Consistency
+from alliance.appointments.consistency import Consistency
 
 register = template.Library()
 

@@ -14,19 +14,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role
-from alliance.appointments.access import get_appointment_for_user
-from alliance.audit.models import AuditAction
-from alliance.audit.services import Actor, record
-from alliance.lib.client_ip import client_ip
-from alliance.lib.domain_errors import cleaned, problems_lead_back_to
-from alliance.lib.form_problems import problems_lead_back_to_client
-from alliance.once.decorators import once_per_submission, submission_key
-from alliance.practice.access import get_episode_for_user, get_own_therapist_profile
-from alliance.scheduling.access import get_feed_by_token, get_feed_for_user, hash_token
-from alliance.scheduling.forms import BookRecurringForm, CancelForm, RescheduleForm
-from alliance.scheduling.ical import feed_calendar, upcoming_for_feed
-from alliance.scheduling.models import CalendarFeed
-from alliance.scheduling.services import (
+from alliance.appointments.access import (
+    get_appointment_for_user,
+    get_feed_by_token,
+    get_feed_for_user,
+    hash_token,
+)
+from alliance.appointments.forms import BookRecurringForm, CancelForm, RescheduleForm
+from alliance.appointments.ical import feed_calendar, upcoming_for_feed
+from alliance.appointments.models import CalendarFeed
+from alliance.appointments.services import (
     book_recurring,
     cancel,
     create_feed,
@@ -34,6 +31,13 @@ from alliance.scheduling.services import (
     reschedule,
     revoke_feed,
 )
+from alliance.audit.models import AuditAction
+from alliance.audit.services import Actor, record
+from alliance.lib.client_ip import client_ip
+from alliance.lib.domain_errors import cleaned, problems_lead_back_to
+from alliance.lib.form_problems import problems_lead_back_to_client
+from alliance.once.decorators import once_per_submission, submission_key
+from alliance.practice.access import get_episode_for_user, get_own_therapist_profile
 
 
 @require_POST
@@ -96,7 +100,7 @@ def _feed_page(
     feeds = list(CalendarFeed.objects.filter(therapist=therapist)[:10])
     response = render(
         request,
-        "scheduling/calendar_feed.html",
+        "appointments/calendar_feed.html",
         {
             "feeds": feeds,
             "active": next((f for f in feeds if f.is_active), None),
@@ -132,7 +136,7 @@ def _just_created_url(request: AuthenticatedHttpRequest) -> str:
         .exists()
     ):
         return ""
-    return request.build_absolute_uri(reverse("scheduling:calendar-feed-ics", args=[token]))
+    return request.build_absolute_uri(reverse("appointments:calendar-feed-ics", args=[token]))
 
 
 @require_POST
@@ -146,7 +150,7 @@ def calendar_feed_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     create_feed(
         actor=Actor.from_request(request), therapist=therapist, token=feed_token_for(submission)
     )
-    return redirect(f"{reverse('scheduling:calendar-feed')}?created={submission}")
+    return redirect(f"{reverse('appointments:calendar-feed')}?created={submission}")
 
 
 @require_POST
@@ -154,10 +158,12 @@ def calendar_feed_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @once_per_submission
 def calendar_feed_revoke(request: AuthenticatedHttpRequest, feed_id: int) -> HttpResponse:
     feed = get_feed_for_user(request.user, feed_id)
-    problems_lead_back_to(request, reverse("scheduling:calendar-feed"), "Back to the calendar feed")
+    problems_lead_back_to(
+        request, reverse("appointments:calendar-feed"), "Back to the calendar feed"
+    )
     revoke_feed(actor=Actor.from_request(request), feed=feed)
     messages.success(request, "The calendar feed was revoked; its URL no longer works.")
-    return redirect("scheduling:calendar-feed")
+    return redirect("appointments:calendar-feed")
 
 
 @require_GET

@@ -14,16 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from alliance.appointments.models import Appointment
-from alliance.appointments.services import schedule_appointment
+from alliance.appointments.models import Appointment, CalendarFeed
+from alliance.appointments.services import cancel, create_feed, revoke_feed, schedule_appointment
+from alliance.appointments.tests.helpers import HELPER
 from alliance.audit.models import AuditAction, AuditEvent
-from alliance.scheduling.models import CalendarFeed
-from alliance.scheduling.services import cancel, create_feed, revoke_feed
-from alliance.scheduling.tests.helpers import HELPER
 
 
 def feed_url(token: str) -> str:
-    return reverse("scheduling:calendar-feed-ics", kwargs={"token": token})
+    return reverse("appointments:calendar-feed-ics", kwargs={"token": token})
 
 
 def events(response: HttpResponse) -> list[Any]:
@@ -121,8 +119,8 @@ def test_reading_the_feed_is_audited_without_a_person_or_the_secret(client, pers
 def test_creating_shows_the_url_once_and_revoking_is_audited(signed_in, personas):
     dana = signed_in("dana")
 
-    created = dana.post(reverse("scheduling:calendar-feed-create"), follow=True)
-    page = dana.get(reverse("scheduling:calendar-feed"))
+    created = dana.post(reverse("appointments:calendar-feed-create"), follow=True)
+    page = dana.get(reverse("appointments:calendar-feed"))
 
     url = re.search(rb"https?://[^<\s]+\.ics", created.content)
     assert url is not None
@@ -130,7 +128,7 @@ def test_creating_shows_the_url_once_and_revoking_is_audited(signed_in, personas
     assert url.group(0) not in page.content
     assert dana.get(url.group(0).decode()).status_code == 200
     feed = CalendarFeed.objects.active().get(therapist=personas.dana_profile)
-    response = dana.post(reverse("scheduling:calendar-feed-revoke", args=[feed.pk]))
+    response = dana.post(reverse("appointments:calendar-feed-revoke", args=[feed.pk]))
     assert response.status_code == 302
     assert dana.get(url.group(0).decode()).status_code == 404
     targets = set(
@@ -143,7 +141,7 @@ def test_creating_shows_the_url_once_and_revoking_is_audited(signed_in, personas
 
 def test_another_therapist_cannot_revoke_danas_feed(signed_in, personas, token):
     feed = CalendarFeed.objects.get(therapist=personas.dana_profile)
-    response = signed_in("olga").post(reverse("scheduling:calendar-feed-revoke", args=[feed.pk]))
+    response = signed_in("olga").post(reverse("appointments:calendar-feed-revoke", args=[feed.pk]))
     assert response.status_code == 404
     assert CalendarFeed.objects.get(pk=feed.pk).is_active
 
@@ -152,8 +150,8 @@ def test_the_same_submission_sent_twice_makes_one_feed_and_shows_the_same_url(si
     dana = signed_in("dana")
     form = {"once": str(uuid.uuid4())}
 
-    first = dana.post(reverse("scheduling:calendar-feed-create"), form, follow=True)
-    second = dana.post(reverse("scheduling:calendar-feed-create"), form, follow=True)
+    first = dana.post(reverse("appointments:calendar-feed-create"), form, follow=True)
+    second = dana.post(reverse("appointments:calendar-feed-create"), form, follow=True)
 
     urls = [re.search(rb"https?://[^<\s]+\.ics", page.content) for page in (first, second)]
     assert urls[0] is not None and urls[1] is not None
@@ -163,7 +161,7 @@ def test_the_same_submission_sent_twice_makes_one_feed_and_shows_the_same_url(si
 
 def test_the_new_url_is_not_shown_to_another_therapist_or_after_ten_minutes(signed_in, personas):
     dana = signed_in("dana")
-    created = dana.post(reverse("scheduling:calendar-feed-create"))
+    created = dana.post(reverse("appointments:calendar-feed-create"))
     shown_at = created["Location"]
 
     assert b".ics" not in signed_in("olga").get(shown_at).content

@@ -9,17 +9,16 @@ from django.utils import timezone
 
 from alliance.agreements.terms import SessionTerms
 from alliance.appointments.models import Appointment, AppointmentStatus
-from alliance.appointments.services import schedule_appointment
+from alliance.appointments.services import cancel, reschedule, schedule_appointment
+from alliance.appointments.tests.helpers import HELPER
 from alliance.audit.models import AuditEvent
 from alliance.lib.errors import DomainError
-from alliance.scheduling.services import cancel, reschedule
-from alliance.scheduling.tests.helpers import HELPER
 
 
 @pytest.fixture
 def two_day_window(monkeypatch):
     monkeypatch.setattr(
-        "alliance.scheduling.services.terms_for",
+        "alliance.appointments.services.terms_for",
         lambda episode: SessionTerms(late_cancellation_hours=48),
     )
 

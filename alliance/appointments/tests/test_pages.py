@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alliance.appointments.models import Appointment, AppointmentStatus
-from alliance.scheduling.tests.helpers import days_ahead, local_input
+from alliance.appointments.tests.helpers import days_ahead, local_input
 
 
 def client_page(personas) -> str:
@@ -19,7 +19,7 @@ def client_page(personas) -> str:
 
 def test_the_therapist_books_sessions_from_the_client_page(signed_in, personas):
     before = Appointment.objects.filter(episode=personas.chris_episode).count()
-    url = reverse("scheduling:book-recurring", args=[personas.chris_episode.pk])
+    url = reverse("appointments:book-recurring", args=[personas.chris_episode.pk])
 
     response = signed_in("dana").post(
         url, {"first_start": local_input(days_ahead(40, hour=8)), "count": "4"}, follow=True
@@ -36,10 +36,10 @@ def test_the_therapist_reschedules_and_cancels_from_the_client_page(signed_in, p
     new_start = days_ahead(12, hour=16)
 
     dana.post(
-        reverse("scheduling:reschedule", args=[appointment.pk]),
+        reverse("appointments:reschedule", args=[appointment.pk]),
         {"new_start": local_input(new_start)},
     )
-    dana.post(reverse("scheduling:cancel", args=[appointment.pk]), {"by": "therapist"})
+    dana.post(reverse("appointments:cancel", args=[appointment.pk]), {"by": "therapist"})
 
     appointment.refresh_from_db()
     assert appointment.scheduled_start == new_start
@@ -61,10 +61,10 @@ def test_the_therapist_reschedules_and_cancels_from_the_client_page(signed_in, p
 )
 def test_bad_input_answers_400_with_the_reason(signed_in, personas, name, data, message):
     url = {
-        "book": reverse("scheduling:book-recurring", args=[personas.chris_episode.pk]),
-        "reschedule": reverse("scheduling:reschedule", args=[personas.chris_next_appointment.pk]),
-        "cancel": reverse("scheduling:cancel", args=[personas.chris_next_appointment.pk]),
-        "cancel-past": reverse("scheduling:cancel", args=[personas.chris_past_appointment.pk]),
+        "book": reverse("appointments:book-recurring", args=[personas.chris_episode.pk]),
+        "reschedule": reverse("appointments:reschedule", args=[personas.chris_next_appointment.pk]),
+        "cancel": reverse("appointments:cancel", args=[personas.chris_next_appointment.pk]),
+        "cancel-past": reverse("appointments:cancel", args=[personas.chris_past_appointment.pk]),
     }[name]
 
     response = signed_in("dana").post(url, data)
@@ -81,8 +81,8 @@ def test_the_client_page_shows_consistency_and_the_scheduling_forms(signed_in, p
     assert "Consistency" in page
     assert "Started on time" in page
     assert "Book recurring sessions" in page
-    assert reverse("scheduling:cancel", args=[personas.chris_next_appointment.pk]) in page
-    assert reverse("scheduling:cancel", args=[personas.chris_past_appointment.pk]) not in page
+    assert reverse("appointments:cancel", args=[personas.chris_next_appointment.pk]) in page
+    assert reverse("appointments:cancel", args=[personas.chris_past_appointment.pk]) not in page
 
 
 def test_a_supervisor_sees_the_figures_but_no_scheduling_forms(signed_in, personas):
@@ -101,14 +101,14 @@ def test_the_supervision_overview_shows_each_therapists_consistency(signed_in, p
 
 def test_the_dashboard_links_to_the_calendar_feed(signed_in, personas):
     page = signed_in("dana").get(reverse("clinic:dashboard")).content.decode()
-    assert reverse("scheduling:calendar-feed") in page
+    assert reverse("appointments:calendar-feed") in page
 
 
 def test_a_rescheduled_session_keeps_its_length(signed_in, personas):
     appointment = personas.chris_next_appointment
     length = appointment.scheduled_end - appointment.scheduled_start
     signed_in("dana").post(
-        reverse("scheduling:reschedule", args=[appointment.pk]),
+        reverse("appointments:reschedule", args=[appointment.pk]),
         {"new_start": local_input(timezone.now() + timedelta(days=15))},
     )
     appointment.refresh_from_db()

@@ -26,15 +26,15 @@ import pytest
 from django.utils import timezone
 
 from alliance.agreements.terms import SessionTerms
-from alliance.appointments.models import Appointment, AppointmentStatus
-from alliance.practice.services import assign_client, create_client
-from alliance.scheduling.consistency import (
+from alliance.appointments.consistency import (
     Consistency,
     consistency_by_therapist,
     episode_consistency,
     therapist_consistency,
 )
-from alliance.scheduling.tests.helpers import HELPER
+from alliance.appointments.models import Appointment, AppointmentStatus
+from alliance.appointments.tests.helpers import HELPER
+from alliance.practice.services import assign_client, create_client
 
 A, NS, LC, C, S = (
     AppointmentStatus.ATTENDED,
@@ -104,7 +104,7 @@ def test_the_episode_figures_match_the_hand_computed_ones(robin, now):
 
 def test_the_frequency_figure_uses_the_agreed_frequency(robin, now, monkeypatch):
     monkeypatch.setattr(
-        "alliance.scheduling.consistency.terms_by_episode",
+        "alliance.appointments.consistency.terms_by_episode",
         lambda ids: dict.fromkeys(ids, SessionTerms(frequency_days=14)),
     )
     # Gaps 7, 14, 16 and 9 days are all within 14 + 2.

@@ -9,12 +9,11 @@ from django.utils import timezone
 
 from alliance.agreements.terms import SessionTerms
 from alliance.appointments.models import Appointment
-from alliance.appointments.services import schedule_appointment
+from alliance.appointments.services import book_recurring, schedule_appointment
+from alliance.appointments.tests.helpers import HELPER, days_ahead
 from alliance.lib.errors import DomainError
 from alliance.practice.models import EndReason
 from alliance.practice.services import assign_client, create_client, end_episode
-from alliance.scheduling.services import book_recurring
-from alliance.scheduling.tests.helpers import HELPER, days_ahead
 
 
 def wall_clock(appointment: Appointment):
@@ -44,7 +43,7 @@ def test_sessions_are_booked_every_agreed_interval_at_the_same_local_time(robin)
 
 def test_the_agreements_frequency_and_length_are_used(robin, monkeypatch):
     monkeypatch.setattr(
-        "alliance.scheduling.services.terms_for",
+        "alliance.appointments.services.terms_for",
         lambda episode: SessionTerms(frequency_days=14, session_minutes=60),
     )
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from alliance.appointments.services import create_feed
 from alliance.audit.services import Actor
 from alliance.practice.models import TherapistProfile
-from alliance.scheduling.services import create_feed
 from alliance.testing.personas import Personas
 
 HELPER = Actor.system("scheduling-test")

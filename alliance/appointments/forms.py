@@ -1,6 +1,6 @@
 from django import forms
 
-from alliance.scheduling.services import MAX_RECURRING
+from alliance.appointments.services import MAX_RECURRING
 
 
 class BookRecurringForm(forms.Form):
