@@ -64,7 +64,7 @@ PARAMS = Params(
     rupture_slope=0.35,  # weaker alliances rupture more often (assumption)
     # About 55 % repaired (assumption: a retrospective study found 13 of 30 patients' ruptures
     # resolved; session reports in Muran et al. 2009 find most at least partly resolved).
-    repair_logit=0.5,
+    repair_logit=0.4,
     repair_slope=0.4,
     confrontation_share=0.5,  # confrontation vs withdrawal (assumption: no base rate found)
     rupture_depth=(6.0, 15.0),
@@ -77,10 +77,10 @@ PARAMS = Params(
     # first few sessions (Swift & Greenberg 2012).
     silent_base=0.0125,
     silent_decay=0.88,
-    silent_slope=0.9,
+    silent_slope=0.85,
     disengage_base=0.0118,
     disengage_decay=0.93,
-    disengage_slope=0.9,
+    disengage_slope=0.85,
     recent_silent=6.0,
     recent_disengage=4.0,
     old_mult=1.5,
