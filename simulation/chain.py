@@ -93,32 +93,55 @@ def disengagement_length(rng: random.Random, hazards: Hazards) -> int:
 
 
 class Oracle:
-    """Exact P(eventual dropout) for one client, memoised over the chain's small state space."""
+    """Exact P(eventual dropout) for one client, by backward induction over the chain's small
+    state space (attended sessions x sessions since an unrepaired rupture x appointments left
+    in a disengagement), filled once from the last session down to the first.
+
+    With V(k, s) the risk a day after engaged session k, A(k, s) the risk on attending engaged
+    session k before its rupture draw, and W(k, s, r) the risk during a disengagement with r
+    appointments to come (p = P(a rupture that will not be repaired), c = completion,
+    l = leaving, d = starting to disengage, m = missing, q = leaving after disengaging):
+
+        A(k, s) = (1 - p) V(k, s) + p V(k, 1)
+        V(k, s) = (1 - c) [l + d E_D W(k, s, D) + (1 - l - d) A(k + 1, s')]      s' = step(s)
+        W(k, s, 0) = q + (1 - q) A(k + 1, s');  W(k, s, 1) = W(k + 1, s', 0)
+        W(k, s, r) = m W(k, s, r - 1) + (1 - m) W(k + 1, s', r - 1)
+    """
 
     def __init__(self, hazards: Hazards) -> None:
         self.h = hazards
-        self._engaged: dict[tuple[int, int], float] = {}
-        self._disengaging: dict[tuple[int, int, int], float] = {}
+        longest = max(n for n, _ in hazards.disengage_lengths)
+        self._top = hazards.last + longest + 2
+        size = self._top + 2
+        self._v = [[0.0] * (OLD + 1) for _ in range(size)]
+        self._w = [[[0.0] * (longest + 1) for _ in range(OLD + 1)] for _ in range(size)]
+        for k in range(self._top, 0, -1):
+            self._fill(k, longest)
+
+    def _fill(self, k: int, longest: int) -> None:
+        h, v, w = self.h, self._v, self._w
+        total = sum(weight for _, weight in h.disengage_lengths)
+        for since in range(OLD + 1):
+            onward = step(since)
+            stay = self.ahead(k + 1, onward)
+            w[k][since][0] = h.disengaged_drop + (1.0 - h.disengaged_drop) * stay
+            for r in range(1, longest + 1):
+                kept = w[k + 1][onward][r - 1]
+                missed = w[k][since][r - 1]
+                w[k][since][r] = (
+                    kept
+                    if r == 1
+                    else h.disengaged_miss * missed + (1.0 - h.disengaged_miss) * kept
+                )
+            if k < h.last:
+                leave, drift = h.silent_at(k, since), h.disengage_at(k, since)
+                slide = sum(weight * w[k][since][n] for n, weight in h.disengage_lengths) / total
+                carry_on = (1.0 - leave - drift) * stay
+                v[k][since] = (1.0 - h.completion[k]) * (leave + drift * slide + carry_on)
 
     def engaged(self, k: int, since: int) -> float:
         """A day after engaged session ``k`` (its rupture draw done, the next draws to come)."""
-        key = (k, since)
-        if key not in self._engaged:
-            self._engaged[key] = self._engaged_value(k, since)
-        return self._engaged[key]
-
-    def _engaged_value(self, k: int, since: int) -> float:
-        h = self.h
-        if k >= h.last:
-            return 0.0
-        leave, drift = h.silent_at(k, since), h.disengage_at(k, since)
-        slide = sum(w * self.disengaging(k, since, n) for n, w in h.disengage_lengths) / sum(
-            w for _, w in h.disengage_lengths
-        )
-        stay = 1.0 - leave - drift
-        return (1.0 - h.completion[k]) * (
-            leave + drift * slide + stay * self.ahead(k + 1, step(since))
-        )
+        return self._v[k][since] if k <= self._top else 0.0
 
     def ahead(self, k: int, since: int) -> float:
         """On attending engaged session ``k`` (``since`` already stepped), before its rupture
@@ -129,17 +152,4 @@ class Oracle:
 
     def disengaging(self, k: int, since: int, remaining: int) -> float:
         """During a disengagement, with ``remaining`` appointments still to come after ``k``."""
-        key = (k, since, remaining)
-        if key not in self._disengaging:
-            h = self.h
-            kept = self.disengaging(k + 1, step(since), remaining - 1) if remaining else 0.0
-            if remaining == 0:  # leave, or come back and carry on
-                stay = self.ahead(k + 1, step(since))
-                value = h.disengaged_drop + (1.0 - h.disengaged_drop) * stay
-            elif remaining == 1:  # the last appointment of a disengagement is always kept
-                value = kept
-            else:
-                missed = self.disengaging(k, since, remaining - 1)
-                value = h.disengaged_miss * missed + (1.0 - h.disengaged_miss) * kept
-            self._disengaging[key] = value
-        return self._disengaging[key]
+        return self._w[k][since][remaining]

@@ -210,9 +210,16 @@ def _style(rng: random.Random, p: Params, alliance: float) -> tuple[str, float]:
 class Walk:
     """Walks one client's chain appointment by appointment (see ``simulation.chain``)."""
 
-    def __init__(self, rng: random.Random, p: Params, client: Client, first: datetime) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        p: Params,
+        client: Client,
+        first: datetime,
+        oracle: Oracle | None = None,  # the client's, when walking them more than once
+    ) -> None:
         self.rng, self.p, self.client = rng, p, client
-        self.oracle = Oracle(client.hazards)
+        self.oracle = oracle or Oracle(client.hazards)
         self.t = first - timedelta(days=p.gap_days)
         self.k = 0
         self.since = 0
