@@ -15,9 +15,12 @@ value is a stated assumption, chosen to differ from the calibrated scenario:
   total the way a dip would: half show nowhere in the scores (only in comments and attendance),
   half in one item only (that item drops 3-7 points). After an unrepaired rupture, no-shows
   and late cancellations are four times as likely for three intervals.
-- A higher dropout rate, about 35 %, and most dropouts warn only by attendance: a
-  disengagement here is missed appointments and unanswered check-ins, with no slide in the
-  scores. About a quarter of dropouts leave with no warning at all.
+- A higher dropout rate, about 35 %, and most dropouts (about two thirds) warn only by
+  attendance: a disengagement here is two to four appointments of which each but the last is
+  missed three times in four, with check-ins mostly unanswered and no slide in the scores.
+  About a quarter of dropouts leave with no warning at all.
+- Higher base rates of missed appointments for engaged clients: no-shows 8 %, late
+  cancellations 6 %, cancellations with notice 10 % of appointments, a skipped interval 6 %.
 - Check-ins are answered 60 % of the time; comments are frequent (85 % of clients comment, on
   about 40 % of their check-ins) and use a different vocabulary (``contrary_comments``):
   colloquial, admin grumbles, hedged and indirect complaints, clipped text-speak withdrawal.
@@ -71,22 +74,22 @@ PARAMS = Params(
     persist=(0.5, 1.0),
     rupture_shows=(("none", 0.5), ("item", 0.5)),
     recent_miss_mult=4.0,
-    silent_base=0.022,
+    silent_base=0.021,
     silent_decay=0.95,
     silent_slope=0.4,
-    disengage_base=0.05,
+    disengage_base=0.052,
     disengage_decay=0.95,
     disengage_slope=0.4,
     recent_silent=3.0,
     recent_disengage=3.0,
     old_mult=1.5,
-    disengage_lengths=((1, 1.0), (2, 1.0), (3, 1.0)),
-    disengaged_miss=0.7,
+    disengage_lengths=((2, 1.0), (3, 1.0), (4, 1.0)),
+    disengaged_miss=0.75,
     disengaged_drop=0.9,
     drift_step=(0.0, 0.0),  # disengagement shows in attendance, not in the scores
     disengaged_answer=0.35,
-    no_show=0.10,
-    late_cancel=0.08,
+    no_show=0.08,
+    late_cancel=0.06,
     cancelled=0.10,
     holiday=0.06,
     answer_rate=(3.0, 2.0),
