@@ -20,8 +20,8 @@ from simulation.practice import simulate_practice
 PARAMS = Params(
     name="calibrated",
     gap_days=7,  # weekly sessions: the usual outpatient arrangement (assumption)
-    # Planned endings after 6-20 sessions, most around 8-12: the brief's range; typical of
-    # short-term outpatient therapy (e.g. NHS Talking Therapies high-intensity courses).
+    # Planned endings after 6-20 sessions (the brief's range), most around 6-12: a typical
+    # short-term outpatient course (assumption).
     planned_sessions=(6, 20),
     planned_mode=9.0,
     planned_spread=5.0,
@@ -37,8 +37,11 @@ PARAMS = Params(
     # Response styles. Ceiling effects are moderate to large on client-rated alliance
     # measures (Meier & Feeley 2022, 37 studies, J Couns Psychol 69:235); on session
     # ratings about half the clients answer at or near the top every time (the brief quotes
-    # "54 % gave the top score every time"). Top-box answering is likelier the better the
+    # "54 % gave the top score every time"); here two clients in three have a top-box style, of
+    # whom the ones without a rupture or a bad day give 40 every time (about 40 % of all
+    # clients; 48 % at 38 or above every time). Top-box answering is likelier the better the
     # alliance (Meier & Feeley read the ceiling as a threshold of an established alliance).
+    # A top-box client starts at the top (no early growth) and wobbles less (assumptions).
     ceiling_logit=0.8,
     ceiling_slope=0.8,
     ceiling_headroom=(3.0, 10.0),
@@ -89,9 +92,11 @@ PARAMS = Params(
     disengaged_drop=0.8,  # one in five disengaging clients comes back (assumption)
     drift_step=(2.0, 4.0),
     disengaged_answer=0.75,
-    # Attendance of engaged clients: non-attendance in psychiatric outpatient clinics is
-    # commonly put at 12-20 % of appointments (Mitchell & Selmes 2007, Adv Psychiatr Treat);
-    # a weekly private or NHS therapy practice sits at the lower end (assumption).
+    # Attendance of engaged clients: non-attendance at psychiatric outpatient clinics is often
+    # reported near one appointment in five (reviewed by Mitchell & Selmes 2007, Adv Psychiatr
+    # Treat 13:423); for engaged clients of a weekly therapy practice we assume less: 5 %
+    # no-shows, 4 % late cancellations, 7 % cancellations with notice (assumptions). Misses
+    # are 2.5 times as likely in the three intervals after an unrepaired rupture (assumption).
     no_show=0.05,
     late_cancel=0.04,
     cancelled=0.07,
@@ -114,7 +119,10 @@ PARAMS = Params(
     # typical of NHS Talking Therapies data (assumption from published annual reports). The
     # alliance part of the improvement is tuned so that r(mean check-in, improvement) ~ .28
     # (Flueckiger et al. 2018, 295 studies); the repair effect so that within ruptured episodes
-    # r(share repaired, improvement) ~ .29 (Eubanks, Muran & Safran 2018).
+    # r(share repaired, improvement) ~ .29 (Eubanks, Muran & Safran 2018). Because the
+    # observed check-in carries the latent alliance only partly (half the clients sit at the
+    # ceiling), reaching r = .28 on it takes a strong latent link: the latent alliance
+    # correlates about .7 with a client's improvement potential.
     intake=(15.5, 5.0),
     gain_mean=6.0,
     gain_intake=0.35,

@@ -187,6 +187,10 @@ def mean_phq_change(sims: Sequence[SimEpisode], dropout: bool) -> float:
     )
 
 
+def distinct_comments(sims: Sequence[SimEpisode]) -> float:
+    return float(len({c.comment for s in sims for c in s.evidence.checkins if c.comment}))
+
+
 def mean_sessions(sims: Sequence[SimEpisode]) -> float:
     return mean([float(len(s.truth.attended_times)) for s in sims])
 
@@ -211,6 +215,7 @@ MEASURES: dict[str, Measure] = {
     "no_show_rate": lambda sims: visit_rate(sims, "no_show"),
     "late_cancel_rate": lambda sims: visit_rate(sims, "late_cancelled"),
     "comment_rate": comment_rate,
+    "distinct_comments": distinct_comments,
     "item9_rate": item9_rate,
     "crisis_comment_rate": crisis_comment_rate,
     "phq_change_completers": lambda sims: mean_phq_change(sims, dropout=False),

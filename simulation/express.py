@@ -282,6 +282,7 @@ def windows(p: Params, course: Course, observed: Observed) -> list[InjectedRuptu
             repaired=r.repaired,
             kind="dip",
             form=r.form,
+            shows=r.shows,
         )
         for r in course.ruptures
         if r.onset <= last
@@ -296,6 +297,7 @@ def windows(p: Params, course: Course, observed: Observed) -> list[InjectedRuptu
                     repaired=s.recovered,
                     kind="drift",
                     form="disengagement",
+                    shows="total" if s.step > 0 else "none",
                 )
             )
     return sorted(found, key=lambda r: r.start)

@@ -94,6 +94,7 @@ class InjectedRupture:
     repaired: bool
     kind: str = "dip"  # "dip": a sudden drop; "drift": the slide of a disengaging client
     form: str = ""  # "confrontation", "withdrawal" or "disengagement" ("" when not recorded)
+    shows: str = ""  # in the check-in "total", one "item" only, or "none" (comments, attendance)
 
 
 @dataclass

@@ -77,6 +77,7 @@ def _check_windows(sim: SimEpisode) -> None:
         assert rupture.start < rupture.end
         assert 1 <= rupture.start_session <= len(truth.attended_times)
         first = truth.attended_times[rupture.start_session - 1]
+        assert rupture.shows in ("total", "item", "none")
         if rupture.kind == "dip":  # from the first affected check-in, hours after the session
             assert first < rupture.start <= first + timedelta(hours=6)
             assert rupture.form in ("confrontation", "withdrawal")
