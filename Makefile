@@ -40,7 +40,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 typecheck: setup
-	$(BIN)/mypy alliance
+	$(BIN)/mypy alliance simulation
 
 test-sqlite: setup
 	@echo "== test suite on SQLite =="

@@ -93,6 +93,8 @@ class InjectedRupture:
     start_session: int  # attended-session number of the first dip check-in
     repaired: bool
     kind: str = "dip"  # "dip": a sudden drop; "drift": the slide of a disengaging client
+    form: str = ""  # "confrontation", "withdrawal" or "disengagement" ("" when not recorded)
+    shows: str = ""  # in the check-in "total", one "item" only, or "none" (comments, attendance)
 
 
 @dataclass
@@ -104,6 +106,15 @@ class Truth:
     last_attended: datetime | None = None
     attended_times: list[datetime] = field(default_factory=list)
     crisis_refs: set[str] = field(default_factory=set)
+    # Optional, filled by the calibrated scenarios in the repository's ``simulation`` package:
+    # the true probability of dropping out as it stood a day after each attended session (one
+    # value per element of ``attended_times``), the check-ins that dipped for reasons outside
+    # the relationship, the PHQ-9 change (last minus intake; None with a single score) and how
+    # the dropout showed beforehand ("silent", "rupture", "disengaged"; "" for no dropout).
+    dropout_risk: list[float] = field(default_factory=list)
+    bad_days: list[datetime] = field(default_factory=list)
+    phq_change: float | None = None
+    dropout_path: str = ""
 
 
 @dataclass
@@ -112,6 +123,8 @@ class SimEpisode:
     evidence: EpisodeEvidence
     truth: Truth
     phq9_items: dict[str, dict[str, int]] = field(default_factory=dict)  # ref -> answers
+    therapist: int | None = None  # which therapist (None: the store deals episodes round-robin)
+    checkin_items: dict[str, dict[str, int]] = field(default_factory=dict)  # ref -> answers
 
 
 def _scenario(rng: random.Random) -> str:

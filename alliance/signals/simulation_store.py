@@ -6,7 +6,7 @@ practice of the simulated size, then read back what it raised.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -34,13 +34,14 @@ class StoredPractice:
     practice: Practice
     episode_of: dict[int, int]  # simulated episode number -> CareEpisode pk
     ref_of: dict[int, str]  # MeasureResponse pk -> simulated ref
+    therapist_of: dict[int, int] = field(default_factory=dict)  # index -> TherapistProfile pk
 
 
 @transaction.atomic
 def store_practice(sims: list[SimEpisode], slug: str = "simulated") -> StoredPractice:
     practice = Practice.objects.create(name="Simulated practice", slug=slug)
     therapists = []
-    for n in range(THERAPISTS):
+    for n in range(_therapist_count(sims)):
         user = User.objects.create(
             username=f"{slug}-therapist-{n}", role=Role.THERAPIST, practice=practice
         )
@@ -57,7 +58,7 @@ def store_practice(sims: list[SimEpisode], slug: str = "simulated") -> StoredPra
             CareEpisode(
                 practice=practice,
                 client=client,
-                therapist=therapists[i % THERAPISTS],
+                therapist=therapists[i % THERAPISTS if sim.therapist is None else sim.therapist],
                 status=EpisodeStatus.ENDED,
                 end_reason=(
                     EndReason.CLIENT_WITHDREW if sim.truth.dropout else EndReason.COMPLETED
@@ -107,7 +108,14 @@ def store_practice(sims: list[SimEpisode], slug: str = "simulated") -> StoredPra
     ref_of = {r.pk: ref for r, ref in zip(created, refs, strict=True) if r.pk}
     if len(ref_of) != len(created):  # a backend that does not return keys from bulk inserts
         ref_of = _refs_by_lookup(practice, sims, episode_of)
-    return StoredPractice(practice, episode_of, ref_of)
+    return StoredPractice(practice, episode_of, ref_of, {n: t.pk for n, t in enumerate(therapists)})
+
+
+def _therapist_count(sims: list[SimEpisode]) -> int:
+    """Enough therapists for every index a scenario assigned (episodes without one are dealt
+    round-robin to the first ``THERAPISTS``), so alerts per therapist can be counted."""
+    assigned = [sim.therapist for sim in sims if sim.therapist is not None]
+    return max(THERAPISTS, max(assigned, default=-1) + 1)
 
 
 def _response(

@@ -1,0 +1,19 @@
+"""Generated practices shared by the tests of one worker (each takes seconds to build)."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance.signals.simulation import SimEpisode
+from simulation import calibrated, contrary
+from simulation.tests.data import CRISIS, EXTRA, LARGE, SEED
+
+
+@pytest.fixture(scope="session")
+def calibrated_practice() -> list[SimEpisode]:
+    return calibrated.simulate(LARGE, SEED, CRISIS, EXTRA)
+
+
+@pytest.fixture(scope="session")
+def contrary_practice() -> list[SimEpisode]:
+    return contrary.simulate(LARGE, SEED, CRISIS, EXTRA)
