@@ -1,5 +1,6 @@
-"""Every URL the application answers. The access-matrix test walks this list: a new URL needs an
-entry there saying who may open it."""
+"""Every URL the application answers: each app under a prefix of its own (app = folder = URL
+prefix), the site root and /healthz, and the old addresses that redirect (alliance/moved.py).
+The access-matrix test walks this list: a new URL needs an entry there saying who may open it."""
 
 from django.conf import settings
 from django.urls import include, path
@@ -9,19 +10,22 @@ from alliance.runtime import views as runtime_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    # Load balancers and uptime checks expect /healthz; the runtime app's own page.
     path("healthz", runtime_views.healthz, name="healthz"),
     path("accounts/", include("alliance.accounts.urls")),
     path("clinic/", include("alliance.clinic.urls")),
-    path("clinic/conversation/", include("alliance.conversation.urls")),
-    path("clinic/", include("alliance.signals.urls")),
     path("portal/", include("alliance.portal.urls")),
     path("administration/", include("alliance.administration.urls")),
-    path("", include("alliance.measures.urls")),
-    path("", include("alliance.agreements.urls")),
-    path("sessions/", include("alliance.sessions.urls")),
-    path("fhir/", include("alliance.interop.urls")),
-    path("goals/", include("alliance.goals.urls")),
+    path("agreements/", include("alliance.agreements.urls")),
     path("appointments/", include("alliance.appointments.urls")),
+    path("sessions/", include("alliance.sessions.urls")),
+    path("measures/", include("alliance.measures.urls")),
+    path("goals/", include("alliance.goals.urls")),
+    path("signals/", include("alliance.signals.urls")),
+    path("conversation/", include("alliance.conversation.urls")),
+    path("fhir/", include("alliance.interop.urls")),
+    # Addresses from before every app had its own prefix: permanent redirects.
+    path("", include("alliance.moved")),
 ]
 
 if settings.BENCH_ENDPOINTS:

@@ -1,18 +1,21 @@
+"""The therapy agreement, under /agreements/: drafted, read, edited and reviewed by the
+therapist; read, acknowledged and its crisis procedure opened by the client."""
+
 from django.urls import path
 
 from alliance.agreements import views
 
 app_name = "agreements"
 urlpatterns = [
-    path("clinic/episodes/<int:episode_id>/agreement/", views.draft, name="draft"),
-    path("clinic/agreements/<int:agreement_id>/", views.detail, name="detail"),
-    path("clinic/agreements/<int:agreement_id>/edit/", views.edit, name="edit"),
-    path("clinic/agreements/<int:agreement_id>/reviewed/", views.reviewed, name="reviewed"),
-    path("portal/agreement/", views.own_agreement, name="own"),
+    path("episodes/<int:episode_id>/draft/", views.draft, name="draft"),
+    path("<int:agreement_id>/", views.detail, name="detail"),
+    path("<int:agreement_id>/edit/", views.edit, name="edit"),
+    path("<int:agreement_id>/reviewed/", views.reviewed, name="reviewed"),
+    path("mine/", views.own_agreement, name="own"),
     path(
-        "portal/agreement/versions/<int:version_id>/acknowledge/",
+        "mine/versions/<int:version_id>/acknowledge/",
         views.acknowledge_version,
         name="acknowledge",
     ),
-    path("portal/crisis/", views.crisis, name="crisis"),
+    path("crisis/", views.crisis, name="crisis"),
 ]

@@ -1,4 +1,4 @@
-"""Conversation analysis pages, mounted under /clinic/conversation/."""
+"""Conversation analysis pages, under /conversation/."""
 
 from django.urls import path
 

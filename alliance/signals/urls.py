@@ -1,4 +1,5 @@
-"""Clinician pages and forms for signals, mounted under /clinic/ (see alliance/urls.py)."""
+"""Clinician pages and forms for signals, under /signals/: ruptures and their repair, flags,
+replies to a client's feedback."""
 
 from django.urls import path
 

@@ -276,7 +276,7 @@ def test_trends_show_the_therapists_own_sessions(signed_in, personas):
     analysed(personas, olga_appointment)
     html = signed_in("dana").get(reverse("conversation:trends")).content.decode()
     assert "Reflections per question" in html and "% open questions" in html
-    assert html.count('href="/clinic/conversation/transcripts/') == 2
+    assert html.count('href="/conversation/transcripts/') == 2
     assert "Casey" not in html
     empty = signed_in("olga").get(reverse("conversation:trends")).content.decode()
     assert "Casey Nakamura" in empty
@@ -299,7 +299,7 @@ def test_a_supervisor_sees_the_trends_only_while_the_therapist_shares(signed_in,
     html = sam.get(supervised_trends_url(personas)).content.decode()
     assert "Dana" in html and "conversation trends" in html and "Read-only" in html
     assert "Reflections per question" in html
-    assert html.count('href="/clinic/conversation/transcripts/') == 1
+    assert html.count('href="/conversation/transcripts/') == 1
     assert "Casey" not in html
     assert "Let my supervisors see" not in html  # the setting is the therapist's alone
     event = AuditEvent.objects.filter(action=AuditAction.READ, target="conversation trends").get()
