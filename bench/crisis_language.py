@@ -1,18 +1,21 @@
 """Crisis language detection (alliance/signals/crisis_language) measured.
 
-    python bench/crisis_language.py                       # the development set and ordinary text
+    python bench/crisis_language.py                       # development sets and ordinary text
     python bench/crisis_language.py --heldout a.csv b.csv # also held-out sets: aggregates only
 
-Prints, for the development set (alliance/signals/tests/data/crisis_dev.csv): recall per risk
-construct and false alarms per kind of benign text, each split into what the lexicon caught and
-what only the classifier did; false alarms per 1,000 ordinary comments (every check-in comment of
-the signals simulator's practice that carries no injected crisis, and the everyday comments in
-bench/data/everyday_comments.txt); and speed (comments per second, the first reading in a
-process). For a held-out file (columns text,label,construct; label risk or benign) it prints
-only aggregate figures, never a line of text: counts, recall and false alarms, per construct.
+Prints, for each development set (alliance/signals/tests/data/crisis_dev.csv and
+crisis_review_a.csv): recall per risk construct and false alarms per kind of benign text, each
+split by the reader that caught it: the lexicon, the safety net (when the lexicon did not), the
+classifier alone. Then false alarms per 1,000 ordinary comments: every check-in comment of the
+signals simulator's practice that carries no injected crisis, the everyday comments in
+bench/data/everyday_comments.txt and the hand-written ordinary check-ins in
+bench/data/ordinary_checkins.txt, each on its own and together; and speed (comments per second,
+the first reading in a process). For a held-out file (columns text,label,construct; label risk or
+benign) it prints only aggregate figures, never a line of text: counts, recall and false alarms,
+per construct.
 
 The last line is exactly:
-dev_recall=<x> dev_false_alarms=<n>/<n> ordinary_false_alarms_per_1000=<x> comments_per_second=<x>
+dev_recall=<x> dev_false_alarms=<n>/<n> review_a_recall=<x> review_a_false_alarms=<n>/<n> ordinary_false_alarms_per_1000=<x> checkins_false_alarms_per_1000=<x> comments_per_second=<x>
 """
 
 from __future__ import annotations
@@ -32,8 +35,11 @@ sys.path.insert(0, str(ROOT))
 from alliance.signals.crisis_language import detect  # noqa: E402
 from alliance.signals.crisis_language.reading import read_afresh  # noqa: E402
 
-DEV = ROOT / "alliance" / "signals" / "tests" / "data" / "crisis_dev.csv"
+DATA = ROOT / "alliance" / "signals" / "tests" / "data"
+DEV = DATA / "crisis_dev.csv"
+REVIEW_A = DATA / "crisis_review_a.csv"
 EVERYDAY = ROOT / "bench" / "data" / "everyday_comments.txt"
+CHECKINS = ROOT / "bench" / "data" / "ordinary_checkins.txt"
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class Row:
 class Outcome:
     row: Row
     crisis: bool
-    by_lexicon: bool
+    tiers: tuple[str, ...]  # the readers that read it as risk
 
 
 def read_rows(path: Path) -> list[Row]:
@@ -59,43 +65,67 @@ def outcomes(rows: Iterable[Row]) -> list[Outcome]:
     found = []
     for row in rows:
         reading = detect(row.text)
-        found.append(Outcome(row, reading.crisis, bool(reading.constructs)))
+        found.append(Outcome(row, reading.crisis, reading.tiers))
     return found
 
 
-def per_construct(found: list[Outcome], label: str) -> dict[str, tuple[int, int, int]]:
-    """construct -> (flagged, flagged by the lexicon, total)."""
+def per_construct(found: list[Outcome], label: str) -> dict[str, tuple[int, int, int, int, int]]:
+    """construct -> (flagged, by the lexicon, by the net alone of the two, by the classifier
+    alone, total)."""
     table: dict[str, list[int]] = {}
     for outcome in found:
         if outcome.row.label != label:
             continue
-        counts = table.setdefault(outcome.row.construct or "-", [0, 0, 0])
+        counts = table.setdefault(outcome.row.construct or "-", [0, 0, 0, 0, 0])
+        tiers = outcome.tiers
         counts[0] += outcome.crisis
-        counts[1] += outcome.crisis and outcome.by_lexicon
-        counts[2] += 1
-    return {key: (a, b, c) for key, (a, b, c) in sorted(table.items())}
+        counts[1] += "lexicon" in tiers
+        counts[2] += "net" in tiers and "lexicon" not in tiers
+        counts[3] += tiers == ("classifier",)
+        counts[4] += 1
+    return {key: (a, b, c, d, e) for key, (a, b, c, d, e) in sorted(table.items())}
 
 
-def print_table(title: str, table: dict[str, tuple[int, int, int]], what: str) -> None:
-    print(f"{title}\n  {'':18} {what:>9}  lexicon  classifier only")
-    for construct, (flagged, lexicon, total) in table.items():
-        print(f"  {construct:18} {flagged:4}/{total:<4}  {lexicon:7}  {flagged - lexicon:15}")
+def print_table(title: str, table: dict[str, tuple[int, int, int, int, int]], what: str) -> None:
+    print(f"{title}\n  {'':18} {what:>9}  lexicon  net  classifier only")
+    for construct, (flagged, lexicon, net, alone, total) in table.items():
+        print(f"  {construct:18} {flagged:4}/{total:<4}  {lexicon:7}  {net:3}  {alone:15}")
     flagged = sum(v[0] for v in table.values())
-    total = sum(v[2] for v in table.values())
+    total = sum(v[4] for v in table.values())
     print(f"  {'all':18} {flagged:4}/{total:<4}  ({flagged / total if total else 0:.3f})")
 
 
-def ordinary_comments() -> tuple[list[str], list[str]]:
+def totals(table: dict[str, tuple[int, int, int, int, int]]) -> tuple[int, int]:
+    return sum(v[0] for v in table.values()), sum(v[4] for v in table.values())
+
+
+def report_development(path: Path) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Full tables for a development set: (flagged, total) for its risk and benign lines."""
+    found = outcomes(read_rows(path))
+    risk, benign = per_construct(found, "risk"), per_construct(found, "benign")
+    print_table(f"development set {path.name}: recall per construct", risk, "flagged")
+    print_table(f"development set {path.name}: false alarms per kind", benign, "flagged")
+    return totals(risk), totals(benign)
+
+
+def _lines(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def ordinary_comments() -> dict[str, list[str]]:
     """The simulator's ordinary check-in comments (one per comment written, so the common ones
-    count as often as they occur) and the everyday comments file."""
+    count as often as they occur), the everyday comments and the hand-written check-ins."""
     from alliance.signals.simulation import simulate_practice
 
     episodes = simulate_practice(2000, 20261122)
     crisis = {ref for episode in episodes for ref in episode.truth.crisis_refs}
     simulated = [text.text for e in episodes for text in e.evidence.texts if text.ref not in crisis]
-    lines = EVERYDAY.read_text(encoding="utf-8").splitlines()
-    everyday = [line for line in lines if line.strip() and not line.startswith("#")]
-    return simulated, everyday
+    return {
+        "simulator's check-in comments": simulated,
+        "everyday comments": _lines(EVERYDAY),
+        "hand-written ordinary check-ins": _lines(CHECKINS),
+    }
 
 
 def false_alarms(texts: list[str]) -> int:
@@ -129,39 +159,44 @@ def report_heldout(path: Path) -> None:
     print_table("  false alarms per kind", benign, "flagged")
 
 
+def report_ordinary() -> tuple[float, float]:
+    """False alarms per 1,000 on all ordinary comments, and on the hand-written check-ins."""
+    pools = ordinary_comments()
+    print("false alarms on ordinary comments")
+    alarms = {name: false_alarms(texts) for name, texts in pools.items()}
+    for name, texts in pools.items():
+        rate = 1000 * alarms[name] / len(texts)
+        print(f"  {name:32} {alarms[name]:3}/{len(texts):<5} ({rate:.2f} per 1,000)")
+    per_1000 = 1000 * sum(alarms.values()) / sum(len(texts) for texts in pools.values())
+    print(f"  {'per 1,000 ordinary comments':32} {per_1000:.2f}")
+    checkins = pools["hand-written ordinary check-ins"]
+    return per_1000, 1000 * alarms["hand-written ordinary check-ins"] / len(checkins)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--heldout", nargs="+", type=Path, default=[], metavar="CSV")
     args = parser.parse_args()
 
     first = first_reading_seconds()
-    dev = outcomes(read_rows(DEV))
-    risk, benign = per_construct(dev, "risk"), per_construct(dev, "benign")
-    print_table("development set: recall per construct", risk, "flagged")
-    print_table("development set: false alarms per kind of benign text", benign, "flagged")
+    (dev_risk, dev_benign) = report_development(DEV)
+    (review_risk, review_benign) = report_development(REVIEW_A)
+    per_1000, checkins_per_1000 = report_ordinary()
 
-    simulated, everyday = ordinary_comments()
-    sim_alarms, day_alarms = false_alarms(simulated), false_alarms(everyday)
-    total = len(simulated) + len(everyday)
-    per_1000 = 1000 * (sim_alarms + day_alarms) / total
-    print("false alarms on ordinary comments")
-    print(f"  simulator's check-in comments  {sim_alarms}/{len(simulated)}")
-    print(f"  everyday comments              {day_alarms}/{len(everyday)}")
-    print(f"  per 1,000 ordinary comments    {per_1000:.2f}")
-
-    texts = [outcome.row.text for outcome in dev] + everyday
+    texts = [row.text for row in read_rows(DEV)] + _lines(EVERYDAY) + _lines(CHECKINS)
     rate = speed(texts)
     print(f"speed: {rate:.0f} comments/s ({1000 / rate:.2f} ms each); first reading {first:.2f} s")
 
     for path in args.heldout:
         report_heldout(path)
 
-    recall = sum(v[0] for v in risk.values()) / sum(v[2] for v in risk.values())
-    dev_alarms = sum(v[0] for v in benign.values())
-    dev_benign = sum(v[2] for v in benign.values())
     print(
-        f"dev_recall={recall:.3f} dev_false_alarms={dev_alarms}/{dev_benign} "
-        f"ordinary_false_alarms_per_1000={per_1000:.2f} comments_per_second={rate:.0f}"
+        f"dev_recall={dev_risk[0] / dev_risk[1]:.3f} "
+        f"dev_false_alarms={dev_benign[0]}/{dev_benign[1]} "
+        f"review_a_recall={review_risk[0] / review_risk[1]:.3f} "
+        f"review_a_false_alarms={review_benign[0]}/{review_benign[1]} "
+        f"ordinary_false_alarms_per_1000={per_1000:.2f} "
+        f"checkins_false_alarms_per_1000={checkins_per_1000:.2f} comments_per_second={rate:.0f}"
     )
 
 

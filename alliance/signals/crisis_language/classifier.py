@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -48,24 +48,45 @@ def features(words: Sequence[str]) -> set[str]:
     return found
 
 
-def sentences(text: Normalised) -> list[list[str]]:
-    found: list[list[str]] = [[]]
-    for token in text.tokens:
+def sentence_spans(text: Normalised) -> list[tuple[list[str], range]]:
+    """Each sentence's words, and where it lies in the normalised text (character offsets)."""
+    found: list[tuple[list[str], range]] = []
+    words: list[str] = []
+    start = 0
+    for token, offset in zip(text.tokens, text.offsets, strict=True):
         if token == SENTENCE_END:
-            if found[-1]:
-                found.append([])
+            if words:
+                found.append((words, range(start, offset)))
+            words = []
         elif token != CLAUSE_BREAK:
-            found[-1].append(token)
-    return [sentence for sentence in found if sentence]
+            if not words:
+                start = offset - 1
+            words.append(token)
+    if words:
+        found.append((words, range(start, len(text.joined))))
+    return found
 
 
-def windows(text: Normalised) -> Iterator[list[str]]:
-    """Each sentence, and each pair of neighbouring sentences."""
-    parts = sentences(text)
+def sentences(text: Normalised) -> list[list[str]]:
+    return [words for words, _ in sentence_spans(text)]
+
+
+def windows(
+    text: Normalised, settled: Callable[[range], bool] | None = None
+) -> Iterator[list[str]]:
+    """Each sentence, and each pair of neighbouring sentences, leaving out any sentence that
+    ``settled`` says only tells history or a clear denial (and the pairs it is part of)."""
+    parts = [
+        None if settled is not None and settled(span) else words
+        for words, span in sentence_spans(text)
+    ]
     for index, sentence in enumerate(parts):
+        if sentence is None:
+            continue
         yield sentence
-        if index + 1 < len(parts):
-            yield sentence + parts[index + 1]
+        following = parts[index + 1] if index + 1 < len(parts) else None
+        if following is not None:
+            yield sentence + following
 
 
 def window_score(words: Sequence[str], model: Model) -> float:
@@ -77,8 +98,10 @@ def window_score(words: Sequence[str], model: Model) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 
 
-def score_with(text: Normalised, model: Model) -> float:
-    return max((window_score(words, model) for words in windows(text)), default=0.0)
+def score_with(
+    text: Normalised, model: Model, settled: Callable[[range], bool] | None = None
+) -> float:
+    return max((window_score(words, model) for words in windows(text, settled)), default=0.0)
 
 
 def model_from(data: dict[str, object]) -> Model:
@@ -100,9 +123,10 @@ def shipped() -> Model:
         return model_from(json.load(handle))
 
 
-def score(text: Normalised) -> float:
-    """The shipped classifier's probability that the text is risk (0 to 1)."""
-    return score_with(text, shipped())
+def score(text: Normalised, settled: Callable[[range], bool] | None = None) -> float:
+    """The shipped classifier's probability that the text is risk (0 to 1), read on the
+    sentences that ``settled`` does not set aside."""
+    return score_with(text, shipped(), settled)
 
 
 def threshold() -> float:

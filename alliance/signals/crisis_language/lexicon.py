@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import tomllib
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -131,6 +131,11 @@ def _source() -> _Source:
     return _Source(macros, risk, _patterns_by_section(data, "safe"), lists)
 
 
+def macros() -> dict[str, str]:
+    """The lexicon's macros ({PILLS}, {HIGH}...), which the safety net's patterns use too."""
+    return _source().macros
+
+
 def _compiled(patterns: list[str], macros: dict[str, str]) -> tuple[Compiled, ...]:
     return tuple(compile_pattern(pattern, macros) for pattern in patterns)
 
@@ -225,10 +230,11 @@ def safe_spans(text: Normalised, tokens: frozenset[str], rules: Lexicon) -> list
 
 
 PAST_REACH = 300  # characters either side of a match in which its clause is read
+SETTLED_COVER = 0.75  # the share of a sentence that safe spans cover for it to be settled
 
 
 @dataclass(frozen=True)
-class _Context:
+class Context:
     text: Normalised
     tokens: frozenset[str]
     safe: list[range]  # merged, in order
@@ -242,6 +248,19 @@ class _Context:
         if index >= 0 and match.stop <= self.safe[index].stop:
             return True
         return self.in_the_past(match)
+
+    def settled(self, sentence: range) -> bool:
+        """A sentence that only tells history (its first clause is in the past and nothing
+        says it is back), or that safe spans (denials, idioms, someone else) nearly cover: the
+        classifier, which knows neither, does not read it."""
+        if self.in_the_past(range(sentence.start, sentence.start + 1)):
+            return True
+        length = max(len(sentence), 1)
+        covered = sum(
+            len(range(max(span.start, sentence.start), min(span.stop, sentence.stop)))
+            for span in self.safe
+        )
+        return covered >= SETTLED_COVER * length
 
     def _search(self, patterns: tuple[Compiled, ...], within: range) -> bool:
         start = max(within.start, 0)
@@ -276,16 +295,27 @@ def _merged(spans: list[range]) -> list[range]:
     return merged
 
 
-def risk_matches(text: Normalised, rules: Lexicon | None = None) -> list[Match]:
-    """Every risk expression in the text that no clear denial, idiom or history sets aside."""
-    rules = rules or lexicon()
+def context_of(text: Normalised, rules: Lexicon, more_safe: Iterable[Compiled] = ()) -> Context:
+    """What sets a match aside in this text: its safe spans (the lexicon's, and ``more_safe``,
+    which the safety net adds) and where its sentences and clauses begin."""
     tokens = frozenset(text.tokens)
-    safe = _merged(safe_spans(text, tokens, rules))
+    spans = safe_spans(text, tokens, rules)
+    spans += [span for compiled in more_safe for span in _found(compiled, text, tokens)]
+    safe = _merged(spans)
     structure = _structure(text, rules.clause_words)
-    context = _Context(text, tokens, safe, [span.start for span in safe], structure, rules)
+    return Context(text, tokens, safe, [span.start for span in safe], structure, rules)
+
+
+def risk_matches(
+    text: Normalised, rules: Lexicon | None = None, context: Context | None = None
+) -> list[Match]:
+    """Every risk expression in the text that no clear denial, idiom or history sets aside
+    (``context``, when given, is the text's, with the safety net's safe spans added)."""
+    rules = rules or lexicon()
+    context = context or context_of(text, rules)
     found: list[Match] = []
     for pattern in rules.risk:
-        for span in _kept(pattern.compiled, context):
+        for span in kept(pattern.compiled, context):
             wording = text.as_written(span.start, span.stop)
             found.append(
                 Match(pattern.construct, span.start, span.stop, pattern.compiled.source, wording)
@@ -293,14 +323,17 @@ def risk_matches(text: Normalised, rules: Lexicon | None = None) -> list[Match]:
     return found
 
 
-def _kept(compiled: Compiled, context: _Context) -> Iterator[range]:
-    """Matches of one risk pattern, trying again just past any that was set aside."""
+def kept(
+    compiled: Compiled, context: Context, also_aside: Callable[[range], bool] | None = None
+) -> Iterator[range]:
+    """Matches of one risk pattern, trying again just past any that was set aside (by the
+    context, or by ``also_aside``: the safety net's own frames)."""
     if compiled.triggers is not None and not compiled.triggers.present(context.tokens):
         return
     position = 0
     while (match := compiled.regex.search(context.text.joined, position)) is not None:
         span = range(match.start(), match.end())
-        if context.set_aside(span):
+        if context.set_aside(span) or (also_aside is not None and also_aside(span)):
             position = match.start() + 1
         else:
             yield span

@@ -1,10 +1,14 @@
 """One reading of a client's free text: is it crisis language, under which constructs, and why.
 
-Two readers, either of which is enough to call it a crisis (a missed crisis is the one failure
-this product must not have; a false alarm costs a therapist a minute):
+Three readers, any of which is enough to call it a crisis (a missed crisis is the one failure
+this product must not have; a false alarm costs a therapist a short note):
 
-- the **lexicon** (lexicon.py): expressions written by hand, grouped by construct, with clear
-  denials, idioms and history set aside. Its evidence is the wording as the client wrote it.
+- the **lexicon** (lexicon.py): expressions of risk written by hand, grouped by construct, with
+  clear denials, idioms and history set aside. Its evidence is the wording as the client wrote it.
+- the **safety net** (net.py): first-person mentions of what risk is made of (dying, a means,
+  preparations, ending, being a burden, self-injury, not going on), set aside only by a narrow
+  set of frames. It catches risk said through a situation, which the lexicon cannot list.
+  Its evidence is the wording too.
 - the **classifier** (classifier.py): a small linear model trained on examples written for
   Alliance, which catches phrasings no one wrote a pattern for. Its evidence is a note with its
   score.
@@ -23,6 +27,7 @@ from alliance.signals.crisis_language.lexicon import (
     lexicon_words,
     risk_matches,
 )
+from alliance.signals.crisis_language.net import net, net_context, net_matches, net_words
 from alliance.signals.crisis_language.normalise import (
     Normalised,
     Spelling,
@@ -37,6 +42,7 @@ class CrisisReading:
     constructs: tuple[str, ...]  # from the lexicon, in the order of CONSTRUCTS
     evidence: tuple[str, ...]  # matched wording as written, or the classifier's note
     score: float  # the classifier's probability of risk (0 to 1)
+    tiers: tuple[str, ...] = ()  # which readers read it as risk: lexicon, net, classifier
 
 
 NOT_CRISIS = CrisisReading(False, (), (), 0.0)
@@ -44,7 +50,7 @@ NOT_CRISIS = CrisisReading(False, (), (), 0.0)
 
 @cache
 def spelling() -> Spelling:
-    return load_spelling(lexicon_words())
+    return load_spelling(lexicon_words() | net_words())
 
 
 def read_normalised(text: str) -> Normalised:
@@ -95,24 +101,34 @@ def read_afresh(text: str) -> CrisisReading:
     if not text or not text.strip():
         return NOT_CRISIS
     normal = read_normalised(text)
-    matches = risk_matches(normal)
-    score = classifier.score(normal)
+    context = net_context(normal)
+    matches = risk_matches(normal, context=context)
+    caught = net_matches(normal, context)
+    score = classifier.score(normal, context.settled)
     flagged_by_classifier = score >= classifier.threshold()
-    if not matches and not flagged_by_classifier:
+    tiers = tuple(
+        tier
+        for tier, fired in (
+            ("lexicon", matches),
+            ("net", caught),
+            ("classifier", flagged_by_classifier),
+        )
+        if fired
+    )
+    if not tiers:
         return CrisisReading(False, (), (), score)
-    evidence = _wordings(matches, normal)
-    if flagged_by_classifier and not matches:
-        evidence = (classifier_note(score),)
-    return CrisisReading(True, _constructs(matches), evidence, score)
+    found = matches + caught
+    evidence = _wordings(found, normal) if found else (classifier_note(score),)
+    return CrisisReading(True, _constructs(found), evidence, score, tiers)
 
 
 def warm_up() -> None:
     """Load the spelling table, the lexicon (every pattern compiled) and the classifier's
     weights now, so that no client's request pays for it (about half a second of CPU)."""
-    rules = lexicon()
-    for compiled in (*(pattern.compiled for pattern in rules.risk), *rules.safe):
+    rules, caught = lexicon(), net()
+    every = [pattern.compiled for pattern in rules.risk] + [*rules.safe, *caught.safe]
+    every += [*rules.past, *rules.current, *rules.recovery, *rules.relapse]
+    every += [compiled for group in caught.groups for compiled in group.patterns + group.unless]
+    for compiled in every:
         compiled.regex  # noqa: B018 - compiled on first use; used here for that
-    for group in (rules.past, rules.current, rules.recovery, rules.relapse):
-        for compiled in group:
-            compiled.regex  # noqa: B018
     detect("warm up")

@@ -8,9 +8,10 @@ import time
 
 import pytest
 
-from alliance.signals.crisis_language import CrisisReading, detect
+from alliance.signals.crisis_language import CrisisReading, classifier, detect
 from alliance.signals.crisis_language.classifier import WEIGHTS
 from alliance.signals.crisis_language.lexicon import lexicon, lexicon_words
+from alliance.signals.crisis_language.net import net
 from alliance.signals.crisis_language.normalise import MAX_CHARS
 from alliance.signals.crisis_language.patterns import PatternError, compile_pattern
 from alliance.signals.crisis_language.reading import read_normalised, spelling
@@ -137,9 +138,22 @@ def test_empty_text_is_not_crisis():
 
 
 def test_wording_no_pattern_holds_is_flagged_by_the_classifier_with_its_score():
-    reading = detect("I think about the bridge every night")
-    assert reading.crisis and reading.constructs == ()
+    reading = detect("my bed feels like the only safe place and I never want to leave it")
+    assert reading.crisis and reading.constructs == () and reading.tiers == ("classifier",)
     assert reading.evidence == (f"read as risk by the classifier (score {reading.score:.2f})",)
+
+
+def test_each_reader_is_named():
+    assert detect("I want to kill myself").tiers[0] == "lexicon"
+    assert detect("the notes are written").tiers == ("net",)
+    assert detect("good session, thank you").tiers == ()
+
+
+def test_the_classifier_does_not_read_sentences_that_only_tell_history():
+    text = "I used to think everyone would be better off without me."
+    normal = read_normalised(text)
+    assert classifier.score(normal) >= classifier.threshold()  # read alone, it looks like risk
+    assert not detect(text).crisis
 
 
 def test_no_lexicon_word_is_a_spelling_key():
@@ -158,9 +172,11 @@ _UNBOUNDED = re.compile(r"(?<!\\)(?:[*+]|\{\d+,\})(?![+])")
 
 def test_every_compiled_pattern_repeats_only_possessively_or_a_bounded_number_of_times():
     """No quantifier that could backtrack without limit: linear time on hostile input."""
-    rules = lexicon()
+    rules, caught = lexicon(), net()
     compiled = [p.compiled for p in rules.risk] + list(rules.safe) + list(rules.past)
     compiled += list(rules.current) + list(rules.recovery) + list(rules.relapse)
+    compiled += [c for group in caught.groups for c in group.patterns + group.unless]
+    compiled += list(caught.safe)
     for pattern in compiled:
         source = pattern.regex.pattern
         assert not _UNBOUNDED.search(source.replace("*+", "").replace("++", "")), source
