@@ -229,8 +229,11 @@ if ENVIRONMENT == "test":
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
 
-# Only for bench/: a baseline endpoint that inserts one row. Refused in production.
+# Only for bench/: the product's URLs plus a baseline endpoint that inserts one row
+# (bench/urls.py, outside the product package). Refused in production.
 BENCH_ENDPOINTS = env_bool("ALLIANCE_BENCH_ENDPOINTS", False) and not PRODUCTION
+if BENCH_ENDPOINTS:
+    ROOT_URLCONF = "bench.urls"
 
 # --- Background tasks (django.tasks with the database backend) ---------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -2,7 +2,6 @@
 prefix), the site root and /healthz, and the old addresses that redirect (alliance/moved.py).
 The access-matrix test walks this list: a new URL needs an entry there saying who may open it."""
 
-from django.conf import settings
 from django.urls import include, path
 
 from alliance.accounts import views as account_views
@@ -27,11 +26,6 @@ urlpatterns = [
     # Addresses from before every app had its own prefix: permanent redirects.
     path("", include("alliance.moved")),
 ]
-
-if settings.BENCH_ENDPOINTS:
-    from alliance.lib.bench_views import bare_insert
-
-    urlpatterns.append(path("bench/bare-insert", bare_insert, name="bench-bare-insert"))
 
 handler400 = "alliance.lib.error_pages.bad_request"
 handler403 = "alliance.lib.error_pages.permission_denied"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,7 +12,9 @@ from alliance.accounts.models import Role, User
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
-from alliance.practice.models import Practice
+
+if TYPE_CHECKING:  # practice builds on accounts: named here, never imported
+    from alliance.practice.models import Practice
 
 
 def create_account(

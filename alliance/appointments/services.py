@@ -22,11 +22,11 @@ from django.utils import timezone
 
 from alliance.agreements.terms import terms_for
 from alliance.appointments.access import hash_token
+from alliance.appointments.events import session_attended
 from alliance.appointments.models import Appointment, AppointmentStatus, CalendarFeed
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
-from alliance.measures.services import create_forms_after_session
 from alliance.practice.models import CareEpisode, TherapistProfile
 
 
@@ -81,7 +81,7 @@ def record_attendance(
     appointment.actual_start = actual_start
     appointment.save(update_fields=["status", "actual_start"])
     if status == AppointmentStatus.ATTENDED and previous != AppointmentStatus.ATTENDED:
-        create_forms_after_session(appointment=appointment)
+        session_attended.send(sender=Appointment, appointment=appointment)
     record(
         actor=actor,
         action=AuditAction.CHANGE,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from alliance.accounts.models import User
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
+
+if TYPE_CHECKING:
+    from alliance.accounts.models import User
 
 
 @receiver(user_logged_in)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
 from django.http import HttpRequest
 
-from alliance.accounts.models import User
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.lib.client_ip import client_ip
-from alliance.practice.models import Client
+
+if TYPE_CHECKING:  # audit sits below accounts and practice: it names them, never imports them
+    from alliance.accounts.models import User
+    from alliance.practice.models import Client
 
 
 @dataclass(frozen=True)
@@ -27,8 +29,9 @@ class Actor:
     @classmethod
     def from_request(cls, request: HttpRequest) -> Actor:
         user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
         return cls(
-            user=user if isinstance(user, User) else None,
+            user=cast("User", user) if signed_in else None,
             ip_address=client_ip(request),
             path=request.get_full_path()[:500],
         )

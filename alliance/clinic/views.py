@@ -40,6 +40,7 @@ from alliance.practice.access import (
 from alliance.practice.models import Phase, PhaseChange
 from alliance.practice.services import change_phase
 from alliance.signals.attention import CrisisLink
+from alliance.signals.expected import expected_lookups
 from alliance.signals.figures import default_since, practice_figures, therapist_figures
 from alliance.signals.models import RuptureType
 from alliance.signals.selectors import episode_signals
@@ -92,7 +93,7 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
             "feedback_reply"
         )
     )
-    measures = episode_measures(episodes, responses)
+    measures = episode_measures(episodes, responses, expected_lookups(episodes))
     record(
         actor=Actor.from_request(request),
         action=AuditAction.READ,

@@ -11,6 +11,7 @@ class MeasuresConfig(AppConfig):
         from django.core import checks
         from django.core.signals import setting_changed
 
+        from alliance.measures import receivers  # noqa: F401  (connects the receivers)
         from alliance.measures.checks import check_instruments
         from alliance.measures.registry import reset_cache_on_setting_change
         from alliance.runtime import periodic

@@ -16,6 +16,7 @@ from alliance.accounts.models import Role
 from alliance.agreements.crisis import crisis_procedure_for_episode
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
+from alliance.lib.crisis_checks import raised_crisis
 from alliance.lib.domain_errors import problems_answered_by
 from alliance.measures.access import get_form_request_for_link, get_form_request_for_user
 from alliance.measures.definitions import Respondent
@@ -28,7 +29,6 @@ from alliance.measures.models import (
 )
 from alliance.measures.scoring import AnswerError
 from alliance.measures.services import instrument_for_request, submit_response
-from alliance.signals.crisis import raised_crisis_for_response
 
 
 @never_cache
@@ -112,7 +112,7 @@ def _thanks(
     if (
         response is not None
         and response.respondent_role == Respondent.CLIENT.value
-        and raised_crisis_for_response(response)
+        and raised_crisis(response)
     ):
         record(
             actor=actor,

@@ -12,7 +12,7 @@ from alliance.accounts.services import create_account
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
-from alliance.measures.services import create_intake_forms
+from alliance.practice.events import episode_ending, episode_started
 from alliance.practice.models import (
     CareEpisode,
     Client,
@@ -142,7 +142,7 @@ def assign_client(
         changed_by=actor.user,
         changed_at=started_at,
     )
-    create_intake_forms(episode=episode)
+    episode_started.send(sender=CareEpisode, episode=episode)
     record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -180,25 +180,14 @@ def change_phase(*, actor: Actor, episode: CareEpisode, to_phase: Phase, note: s
     )
 
 
-def _open_crisis_flags(episode: CareEpisode) -> bool:
-    from alliance.signals.models import Flag, FlagKind, FlagStatus
-
-    return Flag.objects.filter(
-        episode=episode, kind=FlagKind.CRISIS, status=FlagStatus.OPEN
-    ).exists()
-
-
 @transaction.atomic
 def end_episode(
     *, actor: Actor, episode: CareEpisode, reason: EndReason, ended_on: date | None = None
 ) -> None:
     if not episode.is_open:
         raise DomainError("This care episode has already ended.")
-    if reason != EndReason.TRANSFERRED and _open_crisis_flags(episode):
-        raise DomainError(
-            "This client has a crisis flag that has not been acknowledged. The therapist "
-            "acknowledges it with a note before the episode ends."
-        )
+    # Apps that build on practice may refuse (signals: an unacknowledged crisis flag).
+    episode_ending.send(sender=CareEpisode, episode=episode, reason=reason)
     episode.status = EpisodeStatus.ENDED
     episode.end_reason = reason
     episode.ended_on = ended_on or timezone.localdate()

@@ -20,7 +20,7 @@ from alliance.agreements.crisis import crisis_procedure_for_episode
 from alliance.appointments.models import Appointment
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
-from alliance.conversation.selectors import session_panel
+from alliance.lib.crisis_checks import raised_crisis
 from alliance.lib.domain_errors import cleaned, show_problems_on
 from alliance.once.decorators import once_per_submission
 from alliance.sessions.access import (
@@ -35,6 +35,7 @@ from alliance.sessions.forms import (
     SessionRecordForm,
 )
 from alliance.sessions.models import SessionPreparation, SessionRecord
+from alliance.sessions.panels import panels_for
 from alliance.sessions.selectors import agenda_suggestions, private_notes_for_therapist
 from alliance.sessions.services import (
     add_private_note,
@@ -42,7 +43,6 @@ from alliance.sessions.services import (
     save_session_record,
     submit_preparation,
 )
-from alliance.signals.crisis import raised_crisis_for_preparation
 
 SESSION_TEMPLATE = "sessions/page.html"
 
@@ -63,13 +63,12 @@ def _record_form(appointment: Appointment) -> SessionRecordForm:
 
 def _session_context(request: AuthenticatedHttpRequest, appointment: Appointment) -> dict[str, Any]:
     can_change = request.user.role == Role.THERAPIST
-    context: dict[str, Any] = {
+    context: dict[str, Any] = panels_for(request.user, appointment) | {
         "appointment": appointment,
         "client": appointment.episode.client,
         "preparation": getattr(appointment, "preparation", None),
         "session_record": getattr(appointment, "session_record", None),
         "can_change": can_change,
-        "conversation": session_panel(request.user, appointment),
     }
     if can_change:
         # Notes are decrypted for the episode's therapist only: the supervisor's page never
@@ -198,7 +197,7 @@ def prepare(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpRespo
         since_last_time=data["since_last_time"],
         feeling_today=data["feeling_today"],
     )
-    if raised_crisis_for_preparation(preparation):
+    if raised_crisis(preparation):
         return _crisis_procedure(request, actor, preparation)
     messages.success(request, f"Thank you: {appointment.episode.therapist} will see this.")
     return redirect("portal:home")

@@ -9,6 +9,8 @@ key names the evidence it rests on: ``crisis:response:<id>:safety``,
 
 from __future__ import annotations
 
+from django.db import models
+
 from alliance.measures.models import MeasureResponse
 from alliance.sessions.models import SessionPreparation
 from alliance.signals.crisis_language import detect
@@ -41,3 +43,13 @@ def raised_crisis_for_preparation(preparation: SessionPreparation) -> bool:
     return Flag.objects.filter(
         kind=FlagKind.CRISIS, key__startswith=f"crisis:preparation:{preparation.pk}:"
     ).exists()
+
+
+def raised_crisis_for(submission: models.Model) -> bool:
+    """What the pages that thank a client ask (alliance/lib/crisis_checks.py): a form or a
+    session preparation that raised a crisis flag."""
+    if isinstance(submission, MeasureResponse):
+        return raised_crisis_for_response(submission)
+    if isinstance(submission, SessionPreparation):
+        return raised_crisis_for_preparation(submission)
+    return False

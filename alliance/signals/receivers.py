@@ -16,10 +16,14 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from alliance.appointments.models import Appointment
+from alliance.lib.errors import DomainError
 from alliance.measures.models import MeasureResponse
+from alliance.practice.events import episode_ending
+from alliance.practice.models import CareEpisode, EndReason
 from alliance.sessions.models import SessionPreparation
 from alliance.signals.crisis import preparation_text
 from alliance.signals.crisis_language import detect
+from alliance.signals.models import Flag, FlagKind, FlagStatus
 
 logger = logging.getLogger(__name__)
 
@@ -85,3 +89,18 @@ def appointment_saved(sender: Any, instance: Appointment, created: bool, **kwarg
     if created or (update_fields is not None and "status" not in update_fields):
         return
     queue_evaluation(instance.episode_id)
+
+
+@receiver(episode_ending, dispatch_uid="signals-episode-ending")
+def refuse_to_end_over_a_crisis(
+    sender: Any, episode: CareEpisode, reason: str, **kwargs: Any
+) -> None:
+    """An episode whose crisis flag nobody acknowledged ends only by transfer: the therapist
+    acknowledges the flag with a note first."""
+    if reason == EndReason.TRANSFERRED:
+        return
+    if Flag.objects.filter(episode=episode, kind=FlagKind.CRISIS, status=FlagStatus.OPEN).exists():
+        raise DomainError(
+            "This client has a crisis flag that has not been acknowledged. The therapist "
+            "acknowledges it with a note before the episode ends."
+        )

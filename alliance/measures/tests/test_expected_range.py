@@ -13,7 +13,6 @@ from django.urls import reverse
 from alliance.measures.charts import ExpectedPoint, ExpectedRange, Point, Series, line_chart
 from alliance.measures.models import MeasureResponse
 from alliance.measures.progress import outcome_charts
-from alliance.measures.selectors import band_lookup
 from alliance.measures.tests.test_charts import (
     History,
     _answer,
@@ -24,6 +23,7 @@ from alliance.measures.tests.test_charts import (
 )
 from alliance.signals.catalogue import rule_set
 from alliance.signals.engine import outcome_scales
+from alliance.signals.expected import band_lookup
 from alliance.signals.models import SignalSettings
 from alliance.signals.trajectory import Band, ExpectedBands
 from alliance.testing.personas import Personas

@@ -1,6 +1,6 @@
 """A baseline endpoint for bench/checkin_throughput.py: it inserts one row and nothing else.
 
-Mounted only when ALLIANCE_BENCH_ENDPOINTS is on (never in production), so the benchmark can
+Mounted by bench/urls.py only when ALLIANCE_BENCH_ENDPOINTS is on (never in production), so the benchmark can
 compare the whole check-in pipeline against the cheapest possible write through the same stack.
 """
 
