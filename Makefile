@@ -8,16 +8,26 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup demo serve test lint typecheck test-sqlite test-postgres test-browser chromium postgres lock clean
+.PHONY: setup dev-setup demo serve test lint typecheck imports test-sqlite test-postgres test-browser test-runtime-install chromium postgres lock clean
 
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check
+
+## What a server needs, and nothing else: the runtime dependencies, pinned with hashes.
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found: install it (pyenv install $(PYTHON_VERSION)) or set PYTHON=/path/to/python"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PIP) --require-hashes -r requirements.lock
+	$(PIP) --no-deps -e .
+	touch $@
+
+## On top of that, what working on Alliance needs: tests, linters, type checker.
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(PIP) --require-hashes -r requirements-dev.lock
 	touch $@
 
 setup: $(VENV)/.installed
+
+dev-setup: $(VENV)/.installed-dev
 
 ## The first Quick start command: set up, load the demo practice into SQLite, serve on 127.0.0.1.
 demo: setup
@@ -32,28 +42,37 @@ serve: setup
 	$(BIN)/alliance serve
 
 ## The second Quick start command: set up and run every check and test.
-test: setup chromium postgres lint typecheck test-sqlite test-postgres test-browser
-	@echo "All checks passed: lint, types, SQLite, PostgreSQL and browser tests."
+test: dev-setup chromium postgres lint typecheck imports test-sqlite test-postgres test-browser test-runtime-install
+	@echo "All checks passed: lint, types, layers, SQLite, PostgreSQL, browser tests, runtime install."
 
-lint: setup
+lint: dev-setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: setup
+typecheck: dev-setup
 	$(BIN)/mypy alliance simulation
 
-test-sqlite: setup
+## The layers of docs/architecture.md, as an import contract (pyproject.toml [tool.importlinter]).
+imports: dev-setup
+	$(BIN)/lint-imports
+
+test-sqlite: dev-setup
 	@echo "== test suite on SQLite =="
 	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -p no:cacheprovider -n 2
 
-test-postgres: setup postgres
+test-postgres: dev-setup postgres
 	@echo "== test suite on PostgreSQL (throwaway database, dropped afterwards) =="
 	DATABASE_URL=$(PG_URL) ALLIANCE_TEST_DATABASE_NAME=test_alliance_$$$$ \
 		$(BIN)/pytest -m "not browser" -p no:cacheprovider --create-db -n 2
 
-test-browser: setup chromium
+test-browser: dev-setup chromium
 	@echo "== browser tests in headless Chromium =="
 	env -u DATABASE_URL $(BIN)/pytest -m browser -p no:cacheprovider
+
+## The runtime dependencies alone, in a fresh environment, run the demo and `alliance serve`.
+test-runtime-install: setup
+	@echo "== a server install: requirements.lock alone runs the demo and alliance serve =="
+	PYTHON=$(PYTHON) tools/check-runtime-install
 
 chromium:
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
@@ -63,12 +82,14 @@ postgres:
 	@for attempt in $$(seq 1 20); do pg_isready -q -h 127.0.0.1 -p 5432 && exit 0; sleep 1; done; \
 		echo "PostgreSQL is not answering on 127.0.0.1:5432: the PostgreSQL tests cannot run."; exit 1
 
-## Regenerate the pinned lock file from pyproject.toml (needs the network to reach PyPI).
+## Regenerate both lock files, with hashes, from pyproject.toml (pip-tools; needs PyPI).
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet -e '.[dev]'
-	{ echo "# Pinned versions of every runtime and development dependency (make lock regenerates this)."; \
-	  .venv-lock/bin/pip freeze --exclude-editable; } > requirements.lock
+	.venv-lock/bin/pip install --quiet pip-tools
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--output-file requirements.lock pyproject.toml
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --extra dev \
+		--output-file requirements-dev.lock pyproject.toml
 	rm -rf .venv-lock
 
 clean:
