@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "alliance.goals",
     "alliance.signals",
     "alliance.conversation",
-    "alliance.interop",
+    "alliance.fhir",
     "alliance.clinic",
     "alliance.portal",
     "alliance.administration",

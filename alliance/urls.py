@@ -22,7 +22,7 @@ urlpatterns = [
     path("goals/", include("alliance.goals.urls")),
     path("signals/", include("alliance.signals.urls")),
     path("conversation/", include("alliance.conversation.urls")),
-    path("fhir/", include("alliance.interop.urls")),
+    path("fhir/", include("alliance.fhir.urls")),
     # Addresses from before every app had its own prefix: permanent redirects.
     path("", include("alliance.moved")),
 ]

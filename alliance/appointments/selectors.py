@@ -13,7 +13,7 @@ from alliance.practice.models import CareEpisode, CareEpisodeQuerySet
 
 
 @dataclass(frozen=True)
-class CaseloadRow:
+class EpisodeAttendance:
     episode: CareEpisode
     sessions_attended: int
     last_attended: datetime | None
@@ -54,8 +54,11 @@ def with_attendance(episodes: CareEpisodeQuerySet, now: datetime) -> CareEpisode
     )
 
 
-def caseload_rows(episodes: CareEpisodeQuerySet, now: datetime | None = None) -> list[CaseloadRow]:
-    """One row per episode with its attendance figures: a fixed number of queries for any size."""
+def attendance_of_episodes(
+    episodes: CareEpisodeQuerySet, now: datetime | None = None
+) -> list[EpisodeAttendance]:
+    """Each episode with its attendance figures, ordered by client: a fixed number of queries
+    for any number of episodes."""
     now = now or timezone.now()
     annotated = with_attendance(episodes.select_related("client", "therapist__user"), now).order_by(
         "client__last_name", "client__first_name", "id"
@@ -64,7 +67,7 @@ def caseload_rows(episodes: CareEpisodeQuerySet, now: datetime | None = None) ->
     for episode in annotated:
         counted = episode.sessions_counted  # type: ignore[attr-defined]
         rows.append(
-            CaseloadRow(
+            EpisodeAttendance(
                 episode=episode,
                 sessions_attended=episode.sessions_attended,  # type: ignore[attr-defined]
                 last_attended=episode.last_attended,  # type: ignore[attr-defined]

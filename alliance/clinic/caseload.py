@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alliance.appointments.selectors import CaseloadRow, caseload_rows
+from alliance.appointments.selectors import EpisodeAttendance, attendance_of_episodes
 from alliance.measures.definitions import CHECKIN_ID, HEADLINE_OUTCOME_ID
 from alliance.measures.progress import (
     Latest,
@@ -18,7 +18,7 @@ from alliance.signals.attention import NOTHING, Attention, attention_for, by_att
 
 @dataclass(frozen=True)
 class CaseloadLine:
-    row: CaseloadRow
+    row: EpisodeAttendance
     alliance: Latest | None
     outcome: Latest | None
     safety: bool = False  # a safety item answered above 0 in the last 30 days
@@ -26,7 +26,7 @@ class CaseloadLine:
 
 
 def caseload_lines(episodes: CareEpisodeQuerySet) -> list[CaseloadLine]:
-    rows = caseload_rows(episodes)
+    rows = attendance_of_episodes(episodes)
     ids = [row.episode.pk for row in rows]
     alliance = latest_scores(ids, CHECKIN_ID)
     outcome = latest_scores(ids, HEADLINE_OUTCOME_ID)

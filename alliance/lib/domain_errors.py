@@ -13,7 +13,7 @@ raises it (through ``cleaned``) for a form that does not validate. Neither catch
   has closed answers 410 with its own page), that answer.
 
 The FHIR API answers its problems as OperationOutcome resources, in the one decorator every
-endpoint has (``alliance/interop/views.py: fhir_endpoint``).
+endpoint has (``alliance/fhir/views.py: fhir_endpoint``).
 
 Whatever the view changed before the error is rolled back with its transaction, so a problem
 never leaves half a change behind (services are atomic, and ``once_per_submission`` wraps the

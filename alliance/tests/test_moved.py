@@ -55,9 +55,8 @@ def test_a_form_sent_to_an_old_address_keeps_its_method(client):
 
 
 def test_every_app_is_mounted_under_its_own_prefix():
-    """App = folder = URL prefix: each app's URLs sit under /<its folder>/ (the FHIR API's under
-    /fhir/, the interop app's standard path), and nothing else is mounted at the root but the
-    home page, /healthz and the old addresses."""
+    """App = folder = URL prefix: each app's URLs sit under /<its folder>/, and nothing else is
+    mounted at the root but the home page, /healthz and the old addresses."""
     mounted = {
         str(entry.pattern): entry.urlconf_name
         for entry in get_resolver().url_patterns
@@ -69,5 +68,4 @@ def test_every_app_is_mounted_under_its_own_prefix():
             assert prefix == ""
             continue
         app = module.split(".")[1]
-        expected = "fhir/" if app == "interop" else f"{app}/"
-        assert prefix == expected, (module, prefix)
+        assert prefix == f"{app}/", (module, prefix)

@@ -41,8 +41,8 @@ from alliance.conversation.tests.builders import (
     dana_trends,
     upload_data,
 )
+from alliance.fhir.tests.helpers import store
 from alliance.goals.tests.helpers import active_goal, olga_goal, proposed_goal
-from alliance.interop.tests.helpers import store
 from alliance.measures.access import form_link_token
 from alliance.runtime.tests.helpers import live_worker
 from alliance.sessions.tests.helpers import (
@@ -548,7 +548,7 @@ ACCESS: dict[str, list[Case]] = {
     "administration:signal-evaluate": [
         Case("re-evaluate the practice", ok_for("alex eve"), method="POST")
     ],
-    # The FHIR API (alliance/interop): a signed-out caller gets 401, not the sign-in page.
+    # The FHIR API (alliance/fhir): a signed-out caller gets 401, not the sign-in page.
     "fhir:questionnaires": [
         Case("all instruments", ok_for(" ".join(SIGNED_IN), anonymous=UNAUTHORIZED))
     ],

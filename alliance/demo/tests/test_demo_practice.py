@@ -15,7 +15,7 @@ from django.test import Client as HttpClient
 
 from alliance.accounts.models import Role, User
 from alliance.appointments.models import Appointment, AppointmentStatus
-from alliance.appointments.selectors import CaseloadRow, caseload_rows
+from alliance.appointments.selectors import EpisodeAttendance, attendance_of_episodes
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import Actor, record
 from alliance.demo.build import DEMO_SLUG, DemoError
@@ -90,8 +90,8 @@ def fingerprint() -> list[tuple[object, ...]]:
     return rows
 
 
-def open_rows() -> list[CaseloadRow]:
-    return caseload_rows(CareEpisode.objects.open(), now=start_of(TODAY))
+def open_rows() -> list[EpisodeAttendance]:
+    return attendance_of_episodes(CareEpisode.objects.open(), now=start_of(TODAY))
 
 
 # --- Determinism -----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def test_no_view_catches_a_domain_error_itself():
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ExceptHandler) and _catches_domain_error(node):
-                if path.parts[-2:] == ("interop", "views.py") and _in_fhir_boundary(path, node):
+                if path.parts[-2:] == ("fhir", "views.py") and _in_fhir_boundary(path, node):
                     continue
                 offenders.append(f"{path.relative_to(ALLIANCE)}:{node.lineno}")
     assert offenders == []

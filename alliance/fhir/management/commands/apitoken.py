@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alliance.accounts.models import User
 from alliance.audit.services import Actor
-from alliance.interop.models import ApiToken
-from alliance.interop.tokens import issue_token, revoke_token
+from alliance.fhir.models import ApiToken
+from alliance.fhir.tokens import issue_token, revoke_token
 from alliance.lib.errors import DomainError
 
 ACTOR = Actor.system("apitoken")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from alliance.accounts.models import User
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
-from alliance.interop.models import ApiToken
+from alliance.fhir.models import ApiToken
 from alliance.lib.errors import DomainError
 
 PREFIX_LENGTH = 8

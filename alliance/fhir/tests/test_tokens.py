@@ -6,8 +6,8 @@ from django.core.management import CommandError, call_command
 
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import Actor
-from alliance.interop.models import ApiToken
-from alliance.interop.tokens import authenticate_token, issue_token, revoke_token
+from alliance.fhir.models import ApiToken
+from alliance.fhir.tokens import authenticate_token, issue_token, revoke_token
 from alliance.lib.errors import DomainError
 
 ADMIN_TOOL = Actor.system("test")

@@ -27,12 +27,12 @@ from django.views.decorators.csrf import csrf_exempt
 from alliance.accounts.models import User
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
-from alliance.interop.access import (
+from alliance.fhir.access import (
     get_episode_for_submission,
     get_response_for_user,
     responses_for_user,
 )
-from alliance.interop.fhir import (
+from alliance.fhir.fhir import (
     BundleEntry,
     FhirInputError,
     Resource,
@@ -47,7 +47,7 @@ from alliance.interop.fhir import (
     questionnaire_response_resource,
     searchset_bundle,
 )
-from alliance.interop.tokens import authenticate_token
+from alliance.fhir.tokens import authenticate_token
 from alliance.lib.errors import DomainError
 from alliance.measures.definitions import Instrument
 from alliance.measures.models import MeasureResponse, ResponseSource

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from alliance.interop import views
+from alliance.fhir import views
 
 app_name = "fhir"
 urlpatterns = [

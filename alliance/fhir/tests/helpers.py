@@ -6,7 +6,7 @@ from typing import Any
 
 from alliance.accounts.models import User
 from alliance.audit.services import Actor
-from alliance.interop.fhir import canonical_url
+from alliance.fhir.fhir import canonical_url
 from alliance.measures.definitions import Instrument, ItemType
 from alliance.measures.models import MeasureResponse, ResponseSource
 from alliance.measures.registry import get_instrument

@@ -14,8 +14,8 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import Actor
-from alliance.interop.tests.helpers import store
-from alliance.interop.tokens import issue_token, revoke_token
+from alliance.fhir.tests.helpers import store
+from alliance.fhir.tokens import issue_token, revoke_token
 from alliance.measures.registry import all_instruments
 from alliance.testing.queries import assert_does_not_grow, measure
 

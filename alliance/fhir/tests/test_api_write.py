@@ -15,9 +15,9 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from alliance.accounts.models import User
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import Actor
-from alliance.interop.fhir import item_expression
-from alliance.interop.tests.helpers import answers_for, payload
-from alliance.interop.tokens import issue_token
+from alliance.fhir.fhir import item_expression
+from alliance.fhir.tests.helpers import answers_for, payload
+from alliance.fhir.tokens import issue_token
 from alliance.measures.models import MeasureResponse
 from alliance.measures.registry import get_instrument
 

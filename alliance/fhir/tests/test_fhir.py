@@ -10,7 +10,7 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from alliance.accounts.models import User
-from alliance.interop.fhir import (
+from alliance.fhir.fhir import (
     SCORE_SYSTEM,
     BundleEntry,
     FhirInputError,
@@ -25,7 +25,7 @@ from alliance.interop.fhir import (
     questionnaire_response_resource,
     searchset_bundle,
 )
-from alliance.interop.tests.helpers import answers_for, payload, store
+from alliance.fhir.tests.helpers import answers_for, payload, store
 from alliance.measures.definitions import Respondent
 from alliance.measures.registry import all_instruments, get_instrument
 from alliance.testing.personas import Personas
