@@ -31,6 +31,15 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _draw_plaintext() -> str:
+    """A random token that does not start with '-', so that its prefix can be typed as a
+    command-line argument (``alliance apitoken revoke <prefix>``) without being read as an option."""
+    while True:
+        plaintext = secrets.token_urlsafe(32)
+        if not plaintext.startswith("-"):
+            return plaintext
+
+
 @transaction.atomic
 def issue_token(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user``; the plaintext is returned here and never again."""
@@ -40,7 +49,7 @@ def issue_token(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
     if not user.is_active or user.practice_id is None:
         raise DomainError("Only an active account of a practice can have API tokens.")
     for _attempt in range(5):
-        plaintext = secrets.token_urlsafe(32)
+        plaintext = _draw_plaintext()
         try:
             with transaction.atomic():
                 token = ApiToken.objects.create(

@@ -94,3 +94,12 @@ def test_the_command_refuses_an_unknown_user_or_prefix(personas):
         call_command("apitoken", "issue", "nobody", "--name", "x")
     with pytest.raises(CommandError, match="No token"):
         call_command("apitoken", "revoke", "zzzzzzzz")
+
+
+def test_no_token_starts_with_a_dash_so_its_prefix_is_never_read_as_an_option(
+    personas, monkeypatch
+):
+    drawn = iter(["-leading-dash-token", "plain-token-value"])
+    monkeypatch.setattr("alliance.fhir.tokens.secrets.token_urlsafe", lambda _n: next(drawn))
+    _token, plaintext = issue_token(actor=ADMIN_TOOL, user=personas.dana, name="EHR sync")
+    assert plaintext == "plain-token-value"
