@@ -4,7 +4,8 @@ their therapists, in the same order as a therapist's own caseload (alliance/sign
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
@@ -15,6 +16,7 @@ from alliance.appointments.consistency import Consistency, consistency_by_therap
 from alliance.appointments.models import COUNTED_FOR_ATTENDANCE, AppointmentStatus
 from alliance.practice.access import episodes_for_user
 from alliance.practice.models import CareEpisode, EpisodeStatus, TherapistProfile
+from alliance.signals.alert_load import BUDGET_PER_THERAPIST_WEEK, AlertLoad, alert_load
 from alliance.signals.attention import Attention, attention_for, by_attention
 from alliance.signals.figures import PracticeFigures, RuptureFigures
 
@@ -30,6 +32,11 @@ class TherapistSummary:
     attendance_rate: float | None
     consistency: Consistency = field(default_factory=Consistency)
     ruptures: RuptureFigures = field(default_factory=RuptureFigures)
+    alerts_per_week: float = 0.0  # new non-crisis flags a week (signals/alert_load.py)
+
+    @property
+    def over_alert_budget(self) -> bool:
+        return self.alerts_per_week > BUDGET_PER_THERAPIST_WEEK
 
     @property
     def attendance_percent(self) -> int | None:
@@ -111,3 +118,13 @@ def supervision_overview(
         )
         for therapist in therapists
     ]
+
+
+def with_alert_load(
+    practice_id: int, summaries: Sequence[TherapistSummary]
+) -> tuple[list[TherapistSummary], AlertLoad]:
+    """The summaries with each therapist's alert load, and the load of them all (two queries)."""
+    load = alert_load(practice_id, [summary.therapist.pk for summary in summaries])
+    return [
+        replace(summary, alerts_per_week=load.of(summary.therapist.pk)) for summary in summaries
+    ], load

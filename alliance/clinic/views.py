@@ -22,7 +22,7 @@ from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.clinic.caseload import caseload_lines
 from alliance.clinic.forms import AttendanceForm, PhaseChangeForm
-from alliance.clinic.supervision import needs_attention, supervision_overview
+from alliance.clinic.supervision import needs_attention, supervision_overview, with_alert_load
 from alliance.goals.selectors import episode_goal_boards
 from alliance.lib.domain_errors import cleaned
 from alliance.lib.form_problems import problems_lead_back_to_client
@@ -184,6 +184,7 @@ def supervision(request: AuthenticatedHttpRequest) -> HttpResponse:
     ruptures = practice_figures(request.practice_id, since=default_since())
     therapists = supervision_overview(request.user, ruptures=ruptures)
     attention = needs_attention(request.user)
+    therapists, load = with_alert_load(request.practice_id, therapists)
     record(
         actor=Actor.from_request(request), action=AuditAction.READ, target="supervision overview"
     )
@@ -199,6 +200,7 @@ def supervision(request: AuthenticatedHttpRequest) -> HttpResponse:
                 if line.attention.urgent
             ],
             "practice_ruptures": ruptures.practice,
+            "alert_load": load,
         },
     )
 

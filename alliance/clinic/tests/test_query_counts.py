@@ -68,10 +68,10 @@ def test_the_supervision_overview_queries_do_not_grow_with_the_therapists(signed
     # +1: the agreed terms they are measured against (agreements.terms.terms_by_episode).
     # +1: rupture figures per therapist and for the practice (alliance/signals/figures.py);
     # +4: who needs attention across the therapists (their open episodes, then flags, ruptures
-    # and dropout risk: alliance/signals/attention.py).
-    assert (
-        big.queries <= 7 + 1 + 1 + 1 + 4 + 2
-    )  # +2: the background-work banner (alliance/runtime/health.py)
+    # and dropout risk: alliance/signals/attention.py);
+    # +2: the alert load, per therapist and per rule (alliance/signals/alert_load.py);
+    # +2: the background-work banner (alliance/runtime/health.py).
+    assert big.queries <= 7 + 1 + 1 + 1 + 4 + 2 + 2
 
 
 def test_the_supervised_caseload_queries_do_not_grow_with_the_caseload(signed_in, personas):
