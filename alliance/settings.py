@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from alliance.lib.encryption import note_keys_from_environment
+from alliance.lib.encryption import encryption_keys_from_environment
 from alliance.lib.env import env_bool, env_int, env_list, env_str
 from alliance.lib.secret_key import load_or_create_secret_key
 
@@ -36,8 +36,10 @@ if PRODUCTION:
 else:
     SECRET_KEY = env_str("SECRET_KEY") or load_or_create_secret_key(DATA_DIR / "secret_key")
 
-# Keys for therapists' private notes, newest first (see docs/sessions.md): required in production.
-NOTE_KEYS = note_keys_from_environment(production=PRODUCTION, data_dir=DATA_DIR)
+# The keys of every encrypted field (private notes, session transcripts, conversation reports),
+# newest first, from ALLIANCE_ENCRYPTION_KEYS (or its old name ALLIANCE_NOTE_KEYS): required in
+# production. See docs/encryption.md.
+ENCRYPTION_KEYS = encryption_keys_from_environment(production=PRODUCTION, data_dir=DATA_DIR)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

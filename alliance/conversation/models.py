@@ -1,9 +1,9 @@
 """A session's transcript and its conversation report, both encrypted at rest.
 
 The turns of a transcript, and the report's figures and coded turns (which quote the session),
-are stored as Fernet tokens under the note keys (alliance/lib/encryption.py), like private notes:
-the database and its backups hold nothing readable without the keys, and
-``alliance rotate_note_keys`` re-encrypts them too. The report's four trend figures (numbers,
+are ``EncryptedTextField``s (alliance/lib/encrypted_fields.py), like private notes: the
+database and its backups hold nothing readable without the encryption keys, and
+``alliance rotate_keys`` re-encrypts them too. The report's four trend figures (numbers,
 no words of the session) are kept in plain columns so that the trends page needs no decryption.
 Deleting a transcript deletes its report with it, for good.
 """
@@ -21,7 +21,7 @@ from django.utils.crypto import salted_hmac
 from alliance.appointments.models import Appointment
 from alliance.conversation.coding import CodedTurn, Turn
 from alliance.conversation.importers import FORMAT_LABELS, FORMATS
-from alliance.lib.encryption import decrypt_note, encrypt_note
+from alliance.lib.encrypted_fields import EncryptedTextField
 from alliance.practice.models import Practice
 
 
@@ -50,8 +50,9 @@ class Transcript(models.Model):
     )
     original_filename = models.CharField(max_length=255, blank=True)
     turn_count = models.PositiveIntegerField(default=0)
-    # A Fernet token of the turns as JSON: [{"speaker", "text", "start", "end", "line"}, ...].
-    turns_token = models.TextField(editable=False)
+    # The turns as JSON: [{"speaker", "text", "start", "end", "line"}, ...], encrypted. (Each
+    # encrypted column keeps the name it had when the model stored the token by hand.)
+    turns_json = EncryptedTextField(editable=False, db_column="turns_token")
     status = models.CharField(
         max_length=10, choices=AnalysisStatus.choices, default=AnalysisStatus.PENDING
     )
@@ -81,7 +82,7 @@ class Transcript(models.Model):
         """The decrypted turns. Raises ``InvalidToken`` if no configured key opens them."""
         return [
             Turn(index, item["speaker"], item["text"], item["start"], item["end"], item["line"])
-            for index, item in enumerate(json.loads(decrypt_note(self.turns_token)))
+            for index, item in enumerate(json.loads(self.turns_json))
         ]
 
     def set_turns(self, turns: list[Turn] | tuple[Turn, ...]) -> None:
@@ -99,7 +100,7 @@ class Transcript(models.Model):
             ensure_ascii=False,
         )
         self.turn_count = len(turns)
-        self.turns_token = encrypt_note(plain)
+        self.turns_json = plain  # encrypted here, before the caller's write transaction opens
         self.content_digest = salted_hmac(_DIGEST_SALT, plain, algorithm="sha256").hexdigest()
 
 
@@ -122,9 +123,9 @@ def coded_turn_json(coded: CodedTurn) -> dict[str, Any]:
 
 class ConversationReport(models.Model):
     transcript = models.OneToOneField(Transcript, on_delete=models.CASCADE, related_name="report")
-    # Fernet tokens of JSON: Report.as_json(), and the coded turns (coded_turn_json each).
-    figures_token = models.TextField(editable=False)
-    coded_turns_token = models.TextField(editable=False)
+    # JSON, encrypted: Report.as_json(), and the coded turns (coded_turn_json each).
+    figures_json = EncryptedTextField(editable=False, db_column="figures_token")
+    coded_turns_json = EncryptedTextField(editable=False, db_column="coded_turns_token")
     coder_name = models.CharField(max_length=100)
     coder_version = models.CharField(max_length=50)
     created_at = models.DateTimeField(default=timezone.now)
@@ -141,9 +142,9 @@ class ConversationReport(models.Model):
         return f"Conversation report {self.pk} of transcript {self.transcript_id}"
 
     def figures(self) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(decrypt_note(self.figures_token))
+        data: dict[str, Any] = json.loads(self.figures_json)
         return data
 
     def coded_turns(self) -> list[dict[str, Any]]:
-        data: list[dict[str, Any]] = json.loads(decrypt_note(self.coded_turns_token))
+        data: list[dict[str, Any]] = json.loads(self.coded_turns_json)
         return data

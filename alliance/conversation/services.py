@@ -1,6 +1,7 @@
 """Writes for conversation analysis: upload a transcript, store its report, delete both for good,
-the therapist's consent to show reports to supervisors, and re-encryption under the newest key.
-Every change leaves an audit row, never with a word of the session (nor the file name) in it."""
+and the therapist's consent to show reports to supervisors. The turns and the report are
+encrypted by their fields (alliance/lib/encrypted_fields.py). Every change leaves an audit row,
+never with a word of the session (nor the file name) in it."""
 
 from __future__ import annotations
 
@@ -22,16 +23,8 @@ from alliance.conversation.models import (
     Transcript,
     coded_turn_json,
 )
-from alliance.lib.encryption import (
-    InvalidToken,
-    encrypt_note,
-    is_under_newest_key,
-    rotate_note_token,
-)
 from alliance.lib.errors import DomainError
 from alliance.practice.models import TherapistProfile
-
-ROTATION_BATCH_SIZE = 500
 
 
 def upload_transcript(
@@ -138,9 +131,9 @@ def store_report(
     ConversationReport.objects.filter(transcript=transcript).delete()
     report = ConversationReport.objects.create(
         transcript=transcript,
-        figures_token=encrypt_note(json.dumps(figures, ensure_ascii=False)),
-        coded_turns_token=encrypt_note(
-            json.dumps([coded_turn_json(one) for one in analysis.coded], ensure_ascii=False)
+        figures_json=json.dumps(figures, ensure_ascii=False),
+        coded_turns_json=json.dumps(
+            [coded_turn_json(one) for one in analysis.coded], ensure_ascii=False
         ),
         coder_name=analysis.coder_name[:100],
         coder_version=analysis.coder_version[:50],
@@ -210,57 +203,3 @@ def set_report_sharing(*, actor: Actor, therapist: TherapistProfile, share: bool
         obj=therapist,
         detail={"share_with_supervisors": share},
     )
-
-
-def _rotate(
-    model: type[Transcript] | type[ConversationReport], label: str, fields: list[str], size: int
-) -> int:
-    rotated = 0
-    last_id = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                model.objects.select_for_update()
-                .filter(pk__gt=last_id)
-                .order_by("pk")
-                .only("pk", *fields)[:size]
-            )
-            if not batch:
-                return rotated
-            last_id = batch[-1].pk
-            stale = [
-                row
-                for row in batch
-                if not all(is_under_newest_key(getattr(row, name)) for name in fields)
-            ]
-            for row in stale:
-                for name in fields:
-                    try:
-                        setattr(row, name, rotate_note_token(getattr(row, name)))
-                    except InvalidToken:
-                        raise DomainError(
-                            f"{label} {row.pk} opens with none "
-                            "of the configured keys: put the key it was written with back into "
-                            "ALLIANCE_NOTE_KEYS and run again."
-                        ) from None
-            model.objects.bulk_update(stale, fields)
-            rotated += len(stale)
-
-
-def rotate_conversation_keys(*, actor: Actor, batch_size: int = ROTATION_BATCH_SIZE) -> int:
-    """Re-encrypt every transcript and report not yet under the newest key, in batches (an
-    interrupted run can be started again); returns how many rows were re-encrypted."""
-    rotated = _rotate(Transcript, "Transcript", ["turns_token"], batch_size)
-    rotated += _rotate(
-        ConversationReport,
-        "Conversation report",
-        ["figures_token", "coded_turns_token"],
-        batch_size,
-    )
-    record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        target="conversation keys",
-        detail={"rotated": rotated},
-    )
-    return rotated

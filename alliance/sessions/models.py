@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.appointments.models import Appointment
+from alliance.lib.encrypted_fields import EncryptedTextField
 
 FEELING_SCALE_MAX = 10
 
@@ -89,14 +90,15 @@ class PrivateNoteQuerySet(models.QuerySet["PrivateNote"]):
 class PrivateNote(models.Model):
     """A therapist's private note on a session. Only the episode's therapist ever reads it.
 
-    ``body_token`` is a Fernet token (alliance/lib/encryption.py), never the text itself: the
-    database, its backups and its dumps hold nothing readable without the note keys.
+    ``body`` is encrypted at rest (alliance/lib/encrypted_fields.py): the database, its backups
+    and its dumps hold a Fernet token, nothing readable without the encryption keys.
     """
 
     appointment = models.ForeignKey(
         Appointment, on_delete=models.CASCADE, related_name="private_notes"
     )
-    body_token = models.TextField(editable=False)
+    # The column keeps the name it had when the model stored the token by hand.
+    body = EncryptedTextField(editable=False, db_column="body_token")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from alliance.appointments.models import Appointment, AppointmentStatus
-from alliance.lib.encryption import InvalidToken, decrypt_note
+from alliance.lib.encryption import InvalidToken
 from alliance.sessions.models import PrivateNote, SessionRecord
 
 
@@ -53,7 +53,7 @@ def _goals_due(appointment: Appointment) -> list[str]:
 @dataclass(frozen=True)
 class NoteView:
     note: PrivateNote
-    # None when no configured key opens the token (a key was removed too early): the page says
+    # None when no configured key opens the note (a key was removed too early): the page says
     # so instead of failing.
     text: str | None
 
@@ -63,7 +63,7 @@ def private_notes_for_therapist(appointment: Appointment) -> list[NoteView]:
     views = []
     for note in PrivateNote.objects.for_appointment(appointment):
         try:
-            text: str | None = decrypt_note(note.body_token)
+            text: str | None = note.body
         except InvalidToken:
             text = None
         views.append(NoteView(note=note, text=text))

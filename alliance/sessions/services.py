@@ -1,6 +1,6 @@
-"""Writes for structured sessions: the client's preparation, the session record, private notes,
-and re-encrypting the notes under the newest key. Each change leaves an audit row (never with
-a note's text in it)."""
+"""Writes for structured sessions: the client's preparation, the session record and private
+notes (encrypted by their field, alliance/lib/encrypted_fields.py). Each change leaves an audit
+row (never with a note's text in it)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,8 @@ from alliance.accounts.models import User
 from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
-from alliance.lib.encryption import (
-    InvalidToken,
-    encrypt_note,
-    is_under_newest_key,
-    rotate_note_token,
-)
 from alliance.lib.errors import DomainError
 from alliance.sessions.models import PrivateNote, SessionPreparation, SessionRecord
-
-ROTATION_BATCH_SIZE = 500
 
 
 def _author(actor: Actor) -> User:
@@ -114,7 +106,7 @@ def add_private_note(*, actor: Actor, appointment: Appointment, body: str) -> Pr
     now = timezone.now()
     note = PrivateNote.objects.create(
         appointment=appointment,
-        body_token=encrypt_note(body.strip()),
+        body=body.strip(),
         created_by=_author(actor),
         created_at=now,
         updated_at=now,
@@ -133,9 +125,9 @@ def add_private_note(*, actor: Actor, appointment: Appointment, body: str) -> Pr
 def change_private_note(*, actor: Actor, note: PrivateNote, body: str) -> PrivateNote:
     if not body.strip():
         raise DomainError("The note is empty.", field="body")
-    note.body_token = encrypt_note(body.strip())
+    note.body = body.strip()
     note.updated_at = timezone.now()
-    note.save(update_fields=["body_token", "updated_at"])
+    note.save(update_fields=["body", "updated_at"])
     record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -144,42 +136,3 @@ def change_private_note(*, actor: Actor, note: PrivateNote, body: str) -> Privat
         client_id=note.appointment.episode.client_id,
     )
     return note
-
-
-def rotate_private_notes(*, actor: Actor, batch_size: int = ROTATION_BATCH_SIZE) -> int:
-    """Re-encrypt every note not yet under the newest key; returns how many were re-encrypted.
-
-    Runs in batches, each in its own transaction, so a large practice is never locked for long
-    and an interrupted run can simply be started again (notes done already are skipped).
-    """
-    rotated = 0
-    last_id = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                PrivateNote.objects.select_for_update()
-                .filter(pk__gt=last_id)
-                .order_by("pk")
-                .only("pk", "body_token")[:batch_size]
-            )
-            if not batch:
-                break
-            last_id = batch[-1].pk
-            stale = [note for note in batch if not is_under_newest_key(note.body_token)]
-            for note in stale:
-                try:
-                    note.body_token = rotate_note_token(note.body_token)
-                except InvalidToken:
-                    raise DomainError(
-                        f"Private note {note.pk} opens with none of the configured keys: put "
-                        "the key it was written with back into ALLIANCE_NOTE_KEYS and run again."
-                    ) from None
-            PrivateNote.objects.bulk_update(stale, ["body_token"])
-            rotated += len(stale)
-    record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        target="private note keys",
-        detail={"rotated": rotated},
-    )
-    return rotated

@@ -40,7 +40,7 @@ def production(tmp_path: Path) -> dict[str, str]:
         "ALLOWED_HOSTS": "alliance.example.org",
         "ALLIANCE_DATA_DIR": str(tmp_path),
         # Required in production too (docs/sessions.md); its absence is tested in appointments.
-        "ALLIANCE_NOTE_KEYS": Fernet.generate_key().decode(),
+        "ALLIANCE_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     }
 
 

@@ -252,7 +252,7 @@ def test_a_note_written_under_a_removed_key_says_so_instead_of_failing(
     from cryptography.fernet import Fernet
 
     chris_note(personas)
-    settings.NOTE_KEYS = [Fernet.generate_key().decode()]
+    settings.ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     page = signed_in("dana").get(_session_url(personas.chris_past_appointment.pk))
     assert page.status_code == 200
     assert "cannot be read with the configured keys" in page.content.decode()
