@@ -23,6 +23,7 @@ from alliance.lib.encrypted_fields import (
     field_label,
     rotate_field,
 )
+from alliance.lib.encryption import rotate_token
 from alliance.sessions.models import PrivateNote
 from alliance.sessions.tests.helpers import chris_note
 
@@ -81,7 +82,7 @@ def test_no_model_keeps_a_token_column_by_hand():
         field
         for model in apps.get_models()
         for field in model._meta.local_concrete_fields
-        if field.column.endswith("_token")
+        if (field.column or "").endswith("_token")
     ]
     assert token_columns
     assert all(isinstance(field, EncryptedTextField) for field in token_columns)
@@ -153,7 +154,7 @@ def test_the_cpu_work_holds_no_transaction_and_each_batch_writes_in_one(
     """On SQLite a write transaction locks the whole database: re-encrypting (the slow part)
     happens before it opens, and each batch's writes take one short transaction."""
     in_transaction: list[bool] = []
-    real_rotate, real_atomic = module.rotate_token, transaction.atomic
+    real_rotate, real_atomic = rotate_token, transaction.atomic
     opened: list[str] = []
 
     def rotate(token: str) -> str:
@@ -165,7 +166,7 @@ def test_the_cpu_work_holds_no_transaction_and_each_batch_writes_in_one(
         return real_atomic(*args, **kwargs)
 
     monkeypatch.setattr(module, "rotate_token", rotate)
-    monkeypatch.setattr(module.transaction, "atomic", atomic)
+    monkeypatch.setattr(transaction, "atomic", atomic)
     [body] = [f for f in encrypted_fields() if field_label(f).endswith("PrivateNote.body")]
     batches = list(rotate_field(body, batch_size=2))
     assert len(in_transaction) == 5 and not any(in_transaction)
@@ -176,7 +177,7 @@ def test_a_value_changed_between_read_and_write_is_left_alone(written_under_a, m
     """Between a batch's read and its write someone saves a note (under the newest key): the
     rotation must not overwrite it with the re-encrypted old text."""
     notes, _transcript = written_under_a
-    real_rotate = module.rotate_token
+    real_rotate = rotate_token
     target = notes[2]
 
     def rotate_while_someone_writes(token: str) -> str:
