@@ -260,48 +260,66 @@ def rotate_field(
     label = field_label(field)
     rows = field.model._base_manager.db_manager(using).order_by("pk")
     last_pk: Any = None
-    while True:
-        pending = rows if last_pk is None else rows.filter(pk__gt=last_pk)
-        sizes = list(
-            pending.annotate(token_length=_StoredLength(field.attname)).values_list(
-                "pk", "token_length"
-            )[:batch_size]
-        )
-        if not sizes:
-            return
-        pks: list[Any] = []
-        total = 0
-        for pk, length in sizes:
-            if pks and total + (length or 0) > batch_bytes:
-                break
-            pks.append(pk)
-            total += length or 0
+    while pks := _next_batch(rows, field, last_pk, batch_size, batch_bytes):
         last_pk = pks[-1]
-
-        stored: dict[Any, Sealed | None] = dict(
-            rows.filter(pk__in=pks).values_list("pk", field.attname)
-        )
-        fresh: dict[Any, tuple[Sealed, Sealed]] = {}
-        for pk, sealed in stored.items():
-            if sealed is None or is_under_newest_key(sealed.token):
-                continue
-            try:
-                fresh[pk] = (sealed, Sealed(rotate_token(sealed.token)))
-            except InvalidToken:
-                raise UnreadableValue(label, pk) from None
-
-        written = 0
-        if fresh:
-            with transaction.atomic(using=using):
-                for pk, (old, new) in fresh.items():
-                    written += (
-                        rows.filter(pk=pk, **{field.attname: old})
-                        .order_by()
-                        .update(**{field.attname: new})
-                    )
+        stored = dict(rows.filter(pk__in=pks).values_list("pk", field.attname))
+        fresh = _re_encrypted(label, stored)
+        written = _write(rows, field, fresh, using) if fresh else 0
         yield RotationBatch(
             label, checked=len(stored), rotated=written, changed_meanwhile=len(fresh) - written
         )
+
+
+def _next_batch(
+    rows: models.QuerySet[Any],
+    field: EncryptedTextField,
+    last_pk: Any,
+    batch_size: int,
+    batch_bytes: int,
+) -> list[Any]:
+    """The primary keys of the next batch (step 1): empty when the table is done."""
+    pending = rows if last_pk is None else rows.filter(pk__gt=last_pk)
+    sizes = pending.annotate(token_length=_StoredLength(field.attname)).values_list(
+        "pk", "token_length"
+    )[:batch_size]
+    pks: list[Any] = []
+    total = 0
+    for pk, length in sizes:
+        if pks and total + (length or 0) > batch_bytes:
+            break
+        pks.append(pk)
+        total += length or 0
+    return pks
+
+
+def _re_encrypted(label: str, stored: dict[Any, Sealed | None]) -> dict[Any, tuple[Sealed, Sealed]]:
+    """Step 2, with no transaction open: (as read, re-encrypted) for each stale value."""
+    fresh: dict[Any, tuple[Sealed, Sealed]] = {}
+    for pk, sealed in stored.items():
+        if sealed is None or is_under_newest_key(sealed.token):
+            continue
+        try:
+            fresh[pk] = (sealed, Sealed(rotate_token(sealed.token)))
+        except InvalidToken:
+            raise UnreadableValue(label, pk) from None
+    return fresh
+
+
+def _write(
+    rows: models.QuerySet[Any],
+    field: EncryptedTextField,
+    fresh: dict[Any, tuple[Sealed, Sealed]],
+    using: str,
+) -> int:
+    """Step 3: one short transaction; a row whose token changed since it was read (saved
+    meanwhile, under the newest key already) or that was deleted is left alone."""
+    written = 0
+    with transaction.atomic(using=using):
+        for pk, (old, new) in fresh.items():
+            written += (
+                rows.filter(pk=pk, **{field.attname: old}).order_by().update(**{field.attname: new})
+            )
+    return written
 
 
 __all__ = [
