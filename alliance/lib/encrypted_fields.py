@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import Func, IntegerField
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.functional import Promise
@@ -51,7 +51,7 @@ from alliance.lib.encryption import (
 # (unless one row alone is larger), so memory stays bounded however large the table and its
 # values (a transcript's token can hold a few megabytes).
 ROTATION_BATCH_ROWS = 500
-ROTATION_BATCH_BYTES = 16 * 1024 * 1024
+ROTATION_BATCH_BYTES = 8 * 1024 * 1024
 
 
 class Sealed:
@@ -264,7 +264,7 @@ def rotate_field(
         last_pk = pks[-1]
         stored = dict(rows.filter(pk__in=pks).values_list("pk", field.attname))
         fresh = _re_encrypted(label, stored)
-        written = _write(rows, field, fresh, using) if fresh else 0
+        written = _write(field, fresh, using) if fresh else 0
         yield RotationBatch(
             label, checked=len(stored), rotated=written, changed_meanwhile=len(fresh) - written
         )
@@ -306,20 +306,33 @@ def _re_encrypted(label: str, stored: dict[Any, Sealed | None]) -> dict[Any, tup
 
 
 def _write(
-    rows: models.QuerySet[Any],
     field: EncryptedTextField,
     fresh: dict[Any, tuple[Sealed, Sealed]],
     using: str,
 ) -> int:
     """Step 3: one short transaction; a row whose token changed since it was read (saved
-    meanwhile, under the newest key already) or that was deleted is left alone."""
-    written = 0
-    with transaction.atomic(using=using):
-        for pk, (old, new) in fresh.items():
-            written += (
-                rows.filter(pk=pk, **{field.attname: old}).order_by().update(**{field.attname: new})
-            )
-    return written
+    meanwhile, under the newest key already) or that was deleted is left alone.
+
+    One prepared UPDATE run for every row: building 500 ORM queries took about a second and a
+    half inside the transaction, the statement alone takes milliseconds."""
+    connection = connections[using]
+    pk_field = field.model._meta.pk
+    assert pk_field is not None  # every concrete model has one
+    table, column, pk_column = (
+        connection.ops.quote_name(str(name))
+        for name in (field.model._meta.db_table, field.column, pk_field.column)
+    )
+    sql = (
+        f"UPDATE {table} SET {column} = %s "  # noqa: S608 (quoted names of our own)
+        f"WHERE {pk_column} = %s AND {column} = %s"
+    )
+    params = [
+        (new.token, pk_field.get_db_prep_value(pk, connection), old.token)
+        for pk, (old, new) in fresh.items()
+    ]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+        return max(int(cursor.rowcount), 0)  # summed over the rows, on SQLite and psycopg
 
 
 __all__ = [
