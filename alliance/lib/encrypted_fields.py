@@ -14,7 +14,9 @@ service code::
   turns, and a value that no configured key opens (a key removed too early) raises
   ``InvalidToken`` only where it is read, so the page can say so.
 - **The stored form** is a ``Sealed`` value: what ``values()``/``values_list()`` return, what
-  ``dumpdata`` writes (the token: a dump holds no plaintext) and ``loaddata`` reads back.
+  ``dumpdata`` writes (the token, without decrypting it: a dump needs no key and holds no
+  plaintext) and ``loaddata`` reads back (it needs the keys: a loaded row is saved anew, so
+  its value is re-encrypted under the newest key). Never editable in a form.
 - **The format** is the one private notes have always had (alliance/lib/encryption.py): a
   Fernet token of the UTF-8 text under ``ALLIANCE_ENCRYPTION_KEYS``, the empty text stored as
   ``""``. Rows written before this field existed read unchanged.
@@ -125,6 +127,12 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     description = "Text encrypted at rest (a Fernet token)"
     descriptor_class = EncryptedAttribute
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Never a model form's field: a form would show the stored form (value_from_object),
+        # and what a person types is written through a service, which assigns the text.
+        kwargs["editable"] = False
+        super().__init__(*args, **kwargs)
+
     def seal(self, value: Any, current: Any = None) -> Sealed | None:
         """What an assignment stores: ``None``, a ``Sealed`` value as given, or the text
         encrypted (the value already there if it is known to hold that very text)."""
@@ -170,12 +178,17 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         sealed = self.seal(value)
         return None if sealed is None else sealed.token
 
-    def value_to_string(self, obj: models.Model) -> str:
-        sealed = obj.__dict__.get(self.attname)
-        if sealed is None and self.attname not in obj.__dict__:
+    def value_from_object(self, obj: models.Model) -> Sealed | None:
+        """The stored form: serializers (``dumpdata``) write the token without decrypting it,
+        so a dump needs no key and holds no plaintext. (Hence no forms: see ``__init__``.)"""
+        if self.attname not in obj.__dict__:
             getattr(obj, self.attname)  # a deferred field: load it (its token, not decrypted)
-            sealed = obj.__dict__.get(self.attname)
-        return "" if sealed is None else str(sealed.token)
+        value: Sealed | None = obj.__dict__.get(self.attname)
+        return value
+
+    def value_to_string(self, obj: models.Model) -> str:
+        sealed = self.value_from_object(obj)
+        return "" if sealed is None else sealed.token
 
     def get_lookup(self, lookup_name: str) -> Any:
         if lookup_name not in {"exact", "in", "isnull"}:
