@@ -103,8 +103,13 @@ class EncryptedAttribute(DeferredAttribute):
     def __get__(self, instance: Any, cls: Any = None) -> Any:
         if instance is None:
             return self
-        value = super().__get__(instance, cls)
+        value = self.stored(instance)
         return value.plaintext() if isinstance(value, Sealed) else value
+
+    def stored(self, instance: Any) -> Sealed | None:
+        """The stored form, loaded first if the field was deferred; never decrypted."""
+        value: Sealed | None = super().__get__(instance, type(instance))
+        return value
 
     def __set__(self, instance: Any, value: Any) -> None:
         current = instance.__dict__.get(self.field.attname)
@@ -166,9 +171,7 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         # The sealed value as assigned or loaded: saving never decrypts or re-encrypts.
-        if self.attname in model_instance.__dict__:
-            return model_instance.__dict__[self.attname]
-        return super().pre_save(model_instance, add)
+        return self.value_from_object(model_instance)
 
     def get_prep_value(self, value: Any) -> Any:
         if value is None or hasattr(value, "resolve_expression"):
@@ -181,10 +184,8 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     def value_from_object(self, obj: models.Model) -> Sealed | None:
         """The stored form: serializers (``dumpdata``) write the token without decrypting it,
         so a dump needs no key and holds no plaintext. (Hence no forms: see ``__init__``.)"""
-        if self.attname not in obj.__dict__:
-            getattr(obj, self.attname)  # a deferred field: load it (its token, not decrypted)
-        value: Sealed | None = obj.__dict__.get(self.attname)
-        return value
+        attribute: EncryptedAttribute = getattr(type(obj), self.attname)
+        return attribute.stored(obj)
 
     def value_to_string(self, obj: models.Model) -> str:
         sealed = self.value_from_object(obj)

@@ -11,6 +11,7 @@ import pickle
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
+from django.core import serializers
 from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -169,7 +170,9 @@ def test_a_dump_holds_tokens_needs_no_key_and_loads_back(personas, keys, tmp_pat
     dump = tmp_path / "notes.json"
     keys.ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # dumping decrypts nothing
     call_command("dumpdata", "therapy_sessions.privatenote", output=str(dump), verbosity=0)
+    deferred = serializers.serialize("json", PrivateNote.objects.defer("body"))
     keys.ENCRYPTION_KEYS = [KEY_NEW, KEY_OLD]
+    assert json.loads(deferred)[0]["fields"]["body"] == token
     text = dump.read_text()
     assert token is not None and token in text
     assert "Sunday" not in text and "worry" not in text
