@@ -3,9 +3,10 @@
     python -m alliance.conversation.coder.training.write_examples
 
 Deterministic (a fixed seed): the same banks always give the same file. Every line comes from the
-hand-written templates and lines in ``topics.py``, ``therapist_lines.py`` and ``client_lines.py``,
-combined with transcription habits (fillers, repeated words, missing question marks) by
-``grammar.py``. See NOTICE.md for the licence.
+hand-written templates and lines in ``topics.toml``, ``therapist_lines.toml``,
+``therapist_speech.toml`` and ``client_lines.toml`` (read by ``banks.py``), combined with
+transcription habits (fillers, repeated words, missing question marks) by ``grammar.py``. See
+NOTICE.md for the licence.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pathlib import Path
 from alliance.conversation import coding as c
 from alliance.conversation.coder.coder import ordered
 from alliance.conversation.coder.examples import SHIPPED_EXAMPLES, Example, write_examples
-from alliance.conversation.coder.training import client_lines, therapist_lines, therapist_speech
+from alliance.conversation.coder.training import banks
+from alliance.conversation.coder.training.banks import TOPICS, Topic
 from alliance.conversation.coder.training.grammar import (
     capitalise,
     decapitalise,
@@ -31,7 +33,6 @@ from alliance.conversation.coder.training.grammar import (
     to_you,
     with_prefix,
 )
-from alliance.conversation.coder.training.topics import TOPICS, Topic
 
 SEED = 6
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -45,8 +46,8 @@ def _merge(*banks: dict[str, list[str]]) -> dict[str, list[str]]:
     return merged
 
 
-THERAPIST_TEMPLATES = _merge(therapist_lines.TEMPLATES, therapist_speech.TEMPLATES)
-THERAPIST_LINES = _merge(therapist_lines.LINES, therapist_speech.LINES)
+THERAPIST_TEMPLATES = _merge(banks.THERAPIST_LINES.templates, banks.THERAPIST_SPEECH.templates)
+THERAPIST_LINES = _merge(banks.THERAPIST_LINES.lines, banks.THERAPIST_SPEECH.lines)
 
 THERAPIST_TARGETS = {
     c.OTHER: 500,
@@ -144,8 +145,8 @@ class Writer:
             return rng.choice(topic["feel"])
         if name == "reason_you":
             return to_you(rng.choice(topic["reasons"]))
-        if name in therapist_speech.EXTRA_SLOTS:
-            return rng.choice(therapist_speech.EXTRA_SLOTS[name])
+        if name in banks.EXTRA_SLOTS:
+            return rng.choice(banks.EXTRA_SLOTS[name])
         bank = {
             "it": "it",
             "ger": "ger",
@@ -196,7 +197,7 @@ class Writer:
         for code, target in THERAPIST_TARGETS.items():
             label = c.ADVICE if code == "advice_with_permission" else code
             self._fill_to(target, partial(self.therapist_text, code), c.THERAPIST, label)
-        fillers = therapist_lines.LINES[c.OTHER]
+        fillers = banks.THERAPIST_LINES.lines[c.OTHER]
         self._fill_to(
             120,
             lambda: f"{self.rng.choice(fillers)} {self.rng.choice(fillers)}",
@@ -274,7 +275,7 @@ class Writer:
         advice = self.therapist_text(c.ADVICE, plain=True)
         if advice is None:
             return None
-        question = self.rng.choice(therapist_lines.PERMISSION_QUESTIONS)
+        question = self.rng.choice(banks.PERMISSION_QUESTIONS)
         return [question, advice], {c.CLOSED_QUESTION, c.ADVICE}
 
     def _summary(self) -> tuple[list[str], set[str]] | None:
@@ -286,7 +287,7 @@ class Writer:
         ]
         if any(piece is None for piece in pieces):
             return None
-        parts = [rng.choice(therapist_lines.SUMMARY_OPENINGS), *(p for p in pieces if p)]
+        parts = [rng.choice(banks.SUMMARY_OPENINGS), *(p for p in pieces if p)]
         codes = {c.STRUCTURING, c.SIMPLE_REFLECTION, c.COMPLEX_REFLECTION}
         if rng.random() < 0.4:
             parts.append(rng.choice(("Did I get that right?", "Did I miss anything?")))
@@ -300,8 +301,8 @@ class Writer:
 
     def client_text(self, code: str, plain: bool = False) -> str | None:
         rng = self.rng
-        lines = client_lines.LINES[code]
-        templates = client_lines.TEMPLATES[code]
+        lines = banks.CLIENT_LINES.lines[code]
+        templates = banks.CLIENT_LINES.templates[code]
         if rng.random() < len(lines) / (len(lines) + 2 * len(templates)):
             text: str | None = rng.choice(lines)
         else:
@@ -318,8 +319,8 @@ class Writer:
         for code, target in CLIENT_TARGETS.items():
             self._fill_to(target, partial(self.client_text, code), c.CLIENT, code)
         for lines, marker in (
-            (client_lines.WITHDRAWAL, c.WITHDRAWAL),
-            (client_lines.CONFRONTATION, c.CONFRONTATION),
+            (banks.WITHDRAWAL, c.WITHDRAWAL),
+            (banks.CONFRONTATION, c.CONFRONTATION),
         ):
             for text, primary in lines:
                 self.add(c.CLIENT, text, (primary, marker), primary)
