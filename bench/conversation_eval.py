@@ -70,7 +70,7 @@ from sklearn.metrics import confusion_matrix, f1_score  # noqa: E402
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
-from alliance.conversation import coding as c  # noqa: E402
+from alliance.conversation import coding  # noqa: E402
 from alliance.conversation.coder import ShippedCoder  # noqa: E402
 from alliance.conversation.coder.examples import SHIPPED_EXAMPLES, read_examples  # noqa: E402
 from bench.annomi import Utterance, load, transcripts  # noqa: E402
@@ -84,25 +84,27 @@ from bench.conversation_session import (  # noqa: E402
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "annomi-dev"
 
 MAIN = {
-    c.OPEN_QUESTION: "question",
-    c.CLOSED_QUESTION: "question",
-    c.SIMPLE_REFLECTION: "reflection",
-    c.COMPLEX_REFLECTION: "reflection",
-    c.ADVICE: "therapist_input",
-    c.INFORMATION: "therapist_input",
+    coding.OPEN_QUESTION: "question",
+    coding.CLOSED_QUESTION: "question",
+    coding.SIMPLE_REFLECTION: "reflection",
+    coding.COMPLEX_REFLECTION: "reflection",
+    coding.ADVICE: "therapist_input",
+    coding.INFORMATION: "therapist_input",
 }
 MAIN_LABELS = ["question", "reflection", "therapist_input", "other"]
-TALK = {c.CHANGE_TALK: "change", c.NEUTRAL: "neutral", c.SUSTAIN_TALK: "sustain"}
+TALK = {coding.CHANGE_TALK: "change", coding.NEUTRAL: "neutral", coding.SUSTAIN_TALK: "sustain"}
 TALK_LABELS = ["change", "neutral", "sustain"]
-QUESTION_SUBTYPE = {c.OPEN_QUESTION: "open", c.CLOSED_QUESTION: "closed"}
-REFLECTION_SUBTYPE = {c.SIMPLE_REFLECTION: "simple", c.COMPLEX_REFLECTION: "complex"}
+QUESTION_SUBTYPE = {coding.OPEN_QUESTION: "open", coding.CLOSED_QUESTION: "closed"}
+REFLECTION_SUBTYPE = {coding.SIMPLE_REFLECTION: "simple", coding.COMPLEX_REFLECTION: "complex"}
 MISSING = "(not coded)"
 
 
-def code_all(coder: Any, grouped: dict[str, list[Utterance]]) -> dict[str, list[c.CodedTurn]]:
+def code_all(coder: Any, grouped: dict[str, list[Utterance]]) -> dict[str, list[coding.CodedTurn]]:
     coded = {}
     for transcript, rows in grouped.items():
-        turns = [c.Turn(index=i, speaker=row.speaker, text=row.text) for i, row in enumerate(rows)]
+        turns = [
+            coding.Turn(index=i, speaker=row.speaker, text=row.text) for i, row in enumerate(rows)
+        ]
         coded[transcript] = coder.code(turns)
     return coded
 
@@ -115,7 +117,7 @@ def _first(codes: tuple[str, ...], mapping: dict[str, str]) -> str:
 
 
 def turn_level(
-    grouped: dict[str, list[Utterance]], coded: dict[str, list[c.CodedTurn]]
+    grouped: dict[str, list[Utterance]], coded: dict[str, list[coding.CodedTurn]]
 ) -> dict[str, tuple[list[str], list[str]]]:
     """(gold, predicted) per task."""
     pairs: dict[str, tuple[list[str], list[str]]] = {
@@ -227,21 +229,21 @@ def reference(rows: list[Utterance]) -> dict[str, float]:
 # --- Speed ---------------------------------------------------------------------------------------
 
 
-def synthetic_session(turn_count: int = 600, seed: int = 600) -> list[c.Turn]:
+def synthetic_session(turn_count: int = 600, seed: int = 600) -> list[coding.Turn]:
     """A session of alternating therapist and client turns drawn from the project's examples."""
     examples = read_examples(SHIPPED_EXAMPLES)
     rng = random.Random(seed)  # noqa: S311 - a fixed sample, not a secret
     by_speaker = {
-        speaker: [e.text for e in examples if e.speaker == speaker] for speaker in c.SPEAKERS
+        speaker: [e.text for e in examples if e.speaker == speaker] for speaker in coding.SPEAKERS
     }
-    speakers = [c.THERAPIST if i % 2 == 0 else c.CLIENT for i in range(turn_count)]
+    speakers = [coding.THERAPIST if i % 2 == 0 else coding.CLIENT for i in range(turn_count)]
     return [
-        c.Turn(index=i, speaker=speaker, text=rng.choice(by_speaker[speaker]))
+        coding.Turn(index=i, speaker=speaker, text=rng.choice(by_speaker[speaker]))
         for i, speaker in enumerate(speakers)
     ]
 
 
-def command_seconds(session: list[c.Turn]) -> float:
+def command_seconds(session: list[coding.Turn]) -> float:
     """Wall time of the installed ``alliance analyze --json`` on the session written as a plain
     text transcript: process start, import, first-use training, coding and the report."""
     command = Path(sys.executable).with_name("alliance")
@@ -249,7 +251,8 @@ def command_seconds(session: list[c.Turn]) -> float:
         path = Path(folder) / "session.txt"
         path.write_text(
             "".join(
-                f"{'T' if turn.speaker == c.THERAPIST else 'C'}: {turn.text}\n" for turn in session
+                f"{'T' if turn.speaker == coding.THERAPIST else 'C'}: {turn.text}\n"
+                for turn in session
             ),
             encoding="utf-8",
         )

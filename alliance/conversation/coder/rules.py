@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from alliance.conversation import coding as c
+from alliance.conversation import coding
 from alliance.conversation.coder.questions import question_kind
 from alliance.conversation.coder.text import opening, words
 from alliance.conversation.coder.vocabulary import (
@@ -70,39 +70,39 @@ def therapist_sentence(sentence: str) -> SentenceRules:
     plain = " ".join(opening(sentence))
     flat = " ".join(words(sentence))
     if is_filler(sentence):
-        result.codes.add(c.OTHER)
+        result.codes.add(coding.OTHER)
         result.decided = True
         return result
     result.permission = bool(PERMISSION_PATTERN.search(lowered))
     if JUDGMENT_PATTERN.search(lowered):
-        result.codes.add(c.JUDGMENT)
+        result.codes.add(coding.JUDGMENT)
         result.decided = True
         return result
     if ADVICE_QUESTION_PATTERN.search(plain) or ADVICE_QUESTION_PATTERN.search(flat):
-        result.codes.add(c.ADVICE)
+        result.codes.add(coding.ADVICE)
         result.decided = True
         return result
     kind = question_kind(sentence)
-    if kind in (c.OPEN_QUESTION, c.CLOSED_QUESTION):
+    if kind in (coding.OPEN_QUESTION, coding.CLOSED_QUESTION):
         result.codes.add(kind)
         if STRUCTURING_PATTERN.search(plain) or STRUCTURING_PATTERN.search(lowered):
-            result.codes.add(c.STRUCTURING)
+            result.codes.add(coding.STRUCTURING)
         result.decided = True
         return result
     if result.permission and (ADVICE_PATTERN.search(plain) or ADVICE_PATTERN.search(flat)):
-        result.codes.add(c.ADVICE)
+        result.codes.add(coding.ADVICE)
         result.decided = True
         return result
     if SUMMARY_PATTERN.search(lowered) and kind is None:
         # The summary's content is a reflection; the model reads it.
-        result.codes.add(c.STRUCTURING)
+        result.codes.add(coding.STRUCTURING)
         return result
     for pattern, code in (
-        (STRUCTURING_PATTERN, c.STRUCTURING),
-        (SELF_DISCLOSURE_PATTERN, c.SELF_DISCLOSURE),
-        (ADVICE_PATTERN, c.ADVICE),
-        (INFORMATION_PATTERN, c.INFORMATION),
-        (AFFIRMATION_PATTERN, c.AFFIRMATION),
+        (STRUCTURING_PATTERN, coding.STRUCTURING),
+        (SELF_DISCLOSURE_PATTERN, coding.SELF_DISCLOSURE),
+        (ADVICE_PATTERN, coding.ADVICE),
+        (INFORMATION_PATTERN, coding.INFORMATION),
+        (AFFIRMATION_PATTERN, coding.AFFIRMATION),
     ):
         if pattern.search(plain) or pattern.search(flat):
             result.codes.add(code)
@@ -111,11 +111,11 @@ def therapist_sentence(sentence: str) -> SentenceRules:
     if kind == "statement":
         # A statement said as a question ("So you're worried?", "..., right?"): the question
         # mark says the speaker asked, so it is a closed question (as well as any code above).
-        result.codes.add(c.CLOSED_QUESTION)
+        result.codes.add(coding.CLOSED_QUESTION)
         result.decided = True
     if result.decided:
         return result
     if GREETING_PATTERN.search(plain) and "?" not in lowered:
-        result.codes.add(c.OTHER)
+        result.codes.add(coding.OTHER)
         result.decided = True
     return result
