@@ -18,7 +18,6 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 
 from alliance.conversation import coding
 from alliance.conversation.coder.text import opening, words
@@ -45,43 +44,37 @@ CLOSED = coding.CLOSED_QUESTION
 STATEMENT = "statement"  # a statement said with a question mark
 
 
-@dataclass(frozen=True)
 class Sentence:
     """One therapist sentence as the conventions read it: its opening words, and whether it asks."""
 
-    text: str
+    __slots__ = ("_wonder", "_wonder_read", "asked", "first", "lowered", "second", "text", "tokens")
 
-    @cached_property
-    def lowered(self) -> str:
-        return self.text.lower().strip()
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lowered = text.lower().strip()
+        self.asked = "?" in self.lowered  # it carries a question mark
+        # Its words from the first one that does something (lead words such as 'so', 'um' dropped).
+        self.tokens = opening(text)
+        self.first = self.tokens[0] if self.tokens else ""
+        self.second = self.tokens[1] if len(self.tokens) > 1 else ""
+        self._wonder: list[str] | None = None
+        self._wonder_read = False
 
-    @cached_property
-    def asked(self) -> bool:
-        """It carries a question mark."""
-        return "?" in self.lowered
-
-    @cached_property
-    def tokens(self) -> list[str]:
-        """Its words from the first one that does something (lead words such as 'so', 'um' dropped)."""
-        return opening(self.text)
-
-    @property
-    def first(self) -> str:
-        return self.tokens[0] if self.tokens else ""
-
-    @property
-    def second(self) -> str:
-        return self.tokens[1] if len(self.tokens) > 1 else ""
+    def __repr__(self) -> str:
+        return f"Sentence({self.text!r})"
 
     def word(self, index: int) -> str:
         """The opening word at ``index`` (0 is the first), or "" past the end."""
         return self.tokens[index] if len(self.tokens) > index else ""
 
-    @cached_property
+    @property
     def wondering_about(self) -> list[str] | None:
         """After "I'm (just) wondering (, you know,)": the next three words; None if it is no such opening."""
-        wonder = WONDER_PATTERN.match(" ".join(self.tokens))
-        return wonder.group("rest").split()[:3] if wonder else None
+        if not self._wonder_read:
+            wonder = WONDER_PATTERN.match(" ".join(self.tokens))
+            self._wonder = wonder.group("rest").split()[:3] if wonder else None
+            self._wonder_read = True
+        return self._wonder
 
 
 Kind = str | None
@@ -378,16 +371,23 @@ CONVENTIONS: tuple[Convention, ...] = (
 )
 
 
+def _deciding(sentence: Sentence) -> Convention | None:
+    for convention in CONVENTIONS:
+        if convention.applies(sentence):
+            return convention
+    return None
+
+
 def deciding_convention(text: str) -> Convention | None:
     """The first convention of the table that applies to ``text``, or None (then it is no question)."""
-    sentence = Sentence(text)
-    return next((convention for convention in CONVENTIONS if convention.applies(sentence)), None)
+    return _deciding(Sentence(text))
 
 
 def clause_kind(text: str) -> Kind:
     """What the table makes of one clause, read on its own."""
-    convention = deciding_convention(text)
-    return convention.kind(Sentence(text)) if convention else None
+    sentence = Sentence(text)
+    convention = _deciding(sentence)
+    return convention.kind(sentence) if convention else None
 
 
 # --- Questions with a clause before them ------------------------------------------------------
