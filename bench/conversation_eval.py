@@ -58,15 +58,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sklearn.metrics import confusion_matrix, f1_score  # noqa: E402
 
-from alliance.conversation import coding as c  # noqa: E402
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+from alliance.conversation import coding  # noqa: E402
 from alliance.conversation.coder import ShippedCoder  # noqa: E402
 from alliance.conversation.coder.examples import SHIPPED_EXAMPLES, read_examples  # noqa: E402
 from bench.annomi import Utterance, load, transcripts  # noqa: E402
@@ -80,25 +84,27 @@ from bench.conversation_session import (  # noqa: E402
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "annomi-dev"
 
 MAIN = {
-    c.OPEN_QUESTION: "question",
-    c.CLOSED_QUESTION: "question",
-    c.SIMPLE_REFLECTION: "reflection",
-    c.COMPLEX_REFLECTION: "reflection",
-    c.ADVICE: "therapist_input",
-    c.INFORMATION: "therapist_input",
+    coding.OPEN_QUESTION: "question",
+    coding.CLOSED_QUESTION: "question",
+    coding.SIMPLE_REFLECTION: "reflection",
+    coding.COMPLEX_REFLECTION: "reflection",
+    coding.ADVICE: "therapist_input",
+    coding.INFORMATION: "therapist_input",
 }
 MAIN_LABELS = ["question", "reflection", "therapist_input", "other"]
-TALK = {c.CHANGE_TALK: "change", c.NEUTRAL: "neutral", c.SUSTAIN_TALK: "sustain"}
+TALK = {coding.CHANGE_TALK: "change", coding.NEUTRAL: "neutral", coding.SUSTAIN_TALK: "sustain"}
 TALK_LABELS = ["change", "neutral", "sustain"]
-QUESTION_SUBTYPE = {c.OPEN_QUESTION: "open", c.CLOSED_QUESTION: "closed"}
-REFLECTION_SUBTYPE = {c.SIMPLE_REFLECTION: "simple", c.COMPLEX_REFLECTION: "complex"}
+QUESTION_SUBTYPE = {coding.OPEN_QUESTION: "open", coding.CLOSED_QUESTION: "closed"}
+REFLECTION_SUBTYPE = {coding.SIMPLE_REFLECTION: "simple", coding.COMPLEX_REFLECTION: "complex"}
 MISSING = "(not coded)"
 
 
-def code_all(coder: Any, grouped: dict[str, list[Utterance]]) -> dict[str, list[c.CodedTurn]]:
+def code_all(coder: Any, grouped: dict[str, list[Utterance]]) -> dict[str, list[coding.CodedTurn]]:
     coded = {}
     for transcript, rows in grouped.items():
-        turns = [c.Turn(index=i, speaker=row.speaker, text=row.text) for i, row in enumerate(rows)]
+        turns = [
+            coding.Turn(index=i, speaker=row.speaker, text=row.text) for i, row in enumerate(rows)
+        ]
         coded[transcript] = coder.code(turns)
     return coded
 
@@ -111,7 +117,7 @@ def _first(codes: tuple[str, ...], mapping: dict[str, str]) -> str:
 
 
 def turn_level(
-    grouped: dict[str, list[Utterance]], coded: dict[str, list[c.CodedTurn]]
+    grouped: dict[str, list[Utterance]], coded: dict[str, list[coding.CodedTurn]]
 ) -> dict[str, tuple[list[str], list[str]]]:
     """(gold, predicted) per task."""
     pairs: dict[str, tuple[list[str], list[str]]] = {
@@ -162,64 +168,55 @@ def print_matrix(title: str, gold: list[str], predicted: list[str], labels: list
 # --- Reference: trained on AnnoMI itself --------------------------------------------------------
 
 
-def reference(rows: list[Utterance]) -> dict[str, float]:
-    """TF-IDF + logistic regression trained on AnnoMI, GroupKFold by video (a yardstick only)."""
+def _reference_model() -> Pipeline:
+    """TF-IDF of words and characters, then a balanced logistic regression."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold, cross_val_predict
     from sklearn.pipeline import FeatureUnion, Pipeline
 
-    def model() -> Pipeline:
-        return Pipeline(
-            [
-                (
-                    "features",
-                    FeatureUnion(
-                        [
-                            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
-                            (
-                                "chars",
-                                TfidfVectorizer(
-                                    analyzer="char_wb",
-                                    ngram_range=(2, 5),
-                                    sublinear_tf=True,
-                                    min_df=2,
-                                ),
-                            ),
-                        ]
-                    ),
-                ),
-                ("classifier", LogisticRegression(C=4.0, max_iter=3000, class_weight="balanced")),
-            ]
-        )
+    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
+    return Pipeline(
+        [
+            ("features", FeatureUnion([("words", words), ("chars", chars)])),
+            ("classifier", LogisticRegression(C=4.0, max_iter=3000, class_weight="balanced")),
+        ]
+    )
 
-    tasks = {
-        "therapist": ([r for r in rows if r.speaker == "therapist"], lambda r: r.main, MAIN_LABELS),
+
+def _therapist(rows: list[Utterance], main: str | None = None) -> list[Utterance]:
+    return [r for r in rows if r.speaker == "therapist" and (main is None or r.main == main)]
+
+
+def reference_tasks(
+    rows: list[Utterance],
+) -> dict[str, tuple[list[Utterance], Callable[[Utterance], str], list[str]]]:
+    """Each turn-level task: its utterances, where its gold label is read, and its labels."""
+    return {
+        "therapist": (_therapist(rows), lambda r: r.main, MAIN_LABELS),
         "open_closed": (
-            [
-                r
-                for r in rows
-                if r.speaker == "therapist" and r.main == "question" and r.question_subtype
-            ],
+            [r for r in _therapist(rows, "question") if r.question_subtype],
             lambda r: r.question_subtype,
             ["open", "closed"],
         ),
         "simple_complex": (
-            [
-                r
-                for r in rows
-                if r.speaker == "therapist" and r.main == "reflection" and r.reflection_subtype
-            ],
+            [r for r in _therapist(rows, "reflection") if r.reflection_subtype],
             lambda r: r.reflection_subtype,
             ["simple", "complex"],
         ),
         "client": ([r for r in rows if r.speaker == "client"], lambda r: r.talk, TALK_LABELS),
     }
+
+
+def reference(rows: list[Utterance]) -> dict[str, float]:
+    """TF-IDF + logistic regression trained on AnnoMI, GroupKFold by video (a yardstick only)."""
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
     scores = {}
-    for task, (subset, gold_of, labels) in tasks.items():
+    for task, (subset, gold_of, labels) in reference_tasks(rows).items():
         gold = [gold_of(r) for r in subset]
         predicted = cross_val_predict(
-            model(),
+            _reference_model(),
             [r.text for r in subset],
             gold,
             groups=[r.video for r in subset],
@@ -232,21 +229,21 @@ def reference(rows: list[Utterance]) -> dict[str, float]:
 # --- Speed ---------------------------------------------------------------------------------------
 
 
-def synthetic_session(turn_count: int = 600, seed: int = 600) -> list[c.Turn]:
+def synthetic_session(turn_count: int = 600, seed: int = 600) -> list[coding.Turn]:
     """A session of alternating therapist and client turns drawn from the project's examples."""
     examples = read_examples(SHIPPED_EXAMPLES)
     rng = random.Random(seed)  # noqa: S311 - a fixed sample, not a secret
     by_speaker = {
-        speaker: [e.text for e in examples if e.speaker == speaker] for speaker in c.SPEAKERS
+        speaker: [e.text for e in examples if e.speaker == speaker] for speaker in coding.SPEAKERS
     }
-    speakers = [c.THERAPIST if i % 2 == 0 else c.CLIENT for i in range(turn_count)]
+    speakers = [coding.THERAPIST if i % 2 == 0 else coding.CLIENT for i in range(turn_count)]
     return [
-        c.Turn(index=i, speaker=speaker, text=rng.choice(by_speaker[speaker]))
+        coding.Turn(index=i, speaker=speaker, text=rng.choice(by_speaker[speaker]))
         for i, speaker in enumerate(speakers)
     ]
 
 
-def command_seconds(session: list[c.Turn]) -> float:
+def command_seconds(session: list[coding.Turn]) -> float:
     """Wall time of the installed ``alliance analyze --json`` on the session written as a plain
     text transcript: process start, import, first-use training, coding and the report."""
     command = Path(sys.executable).with_name("alliance")
@@ -254,7 +251,8 @@ def command_seconds(session: list[c.Turn]) -> float:
         path = Path(folder) / "session.txt"
         path.write_text(
             "".join(
-                f"{'T' if turn.speaker == c.THERAPIST else 'C'}: {turn.text}\n" for turn in session
+                f"{'T' if turn.speaker == coding.THERAPIST else 'C'}: {turn.text}\n"
+                for turn in session
             ),
             encoding="utf-8",
         )
@@ -298,48 +296,47 @@ def speed() -> dict[str, float]:
 # --- Main --------------------------------------------------------------------------------------
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the annomi-dev folder")
-    parser.add_argument(
-        "--no-reference", action="store_true", help="skip the model trained on AnnoMI (slow)"
-    )
-    args = parser.parse_args()
+TASKS = (
+    ("therapist", "Therapist main behaviour", MAIN_LABELS),
+    ("open_closed", "Open vs closed question", ["open", "closed"]),
+    ("simple_complex", "Simple vs complex reflection", ["simple", "complex"]),
+    ("client", "Client talk type", TALK_LABELS),
+)
 
-    timing = speed()
-    rows = load(args.data)
-    grouped = transcripts(rows)
-    coder = ShippedCoder()
-    coded = code_all(coder, grouped)
-    pairs = turn_level(grouped, coded)
-    print(
-        f"Coder: {coder.name} {coder.version}; AnnoMI dev: {len(grouped)} transcripts, "
-        f"{len(rows)} utterances"
-    )
 
-    tasks = (
-        ("therapist", "Therapist main behaviour", MAIN_LABELS),
-        ("open_closed", "Open vs closed question", ["open", "closed"]),
-        ("simple_complex", "Simple vs complex reflection", ["simple", "complex"]),
-        ("client", "Client talk type", TALK_LABELS),
-    )
+def print_turn_level(pairs: dict[str, tuple[list[str], list[str]]]) -> dict[str, float]:
+    """Each turn-level task's macro-F1, accuracy and confusion matrix; returns the macro-F1s."""
     scores = {}
-    for task, title, labels in tasks:
+    for task, title, labels in TASKS:
         gold, predicted = pairs[task]
         scores[task] = macro_f1(gold, predicted, labels)
         accuracy = sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold)
         print(f"\n== {title}: macro-F1 {scores[task]:.3f}, accuracy {accuracy:.3f}, n={len(gold)}")
         print_matrix(title, gold, predicted, labels)
         if MISSING in predicted:
-            covered = [(g, p) for g, p in zip(gold, predicted, strict=True) if p != MISSING]
-            if covered:
-                f1 = macro_f1([g for g, _ in covered], [p for _, p in covered], labels)
-                print(
-                    f"On the {len(covered)} of {len(gold)} turns we coded with such a code: "
-                    f"macro-F1 {f1:.3f}"
-                )
+            print_coded_only(gold, predicted, labels)
+    return scores
 
-    session = session_level(grouped, coded)
+
+def print_coded_only(gold: list[str], predicted: list[str], labels: list[str]) -> None:
+    """The figure on the turns we did code with one of the task's codes."""
+    covered = [(g, p) for g, p in zip(gold, predicted, strict=True) if p != MISSING]
+    if covered:
+        f1 = macro_f1([g for g, _ in covered], [p for _, p in covered], labels)
+        print(
+            f"On the {len(covered)} of {len(gold)} turns we coded with such a code: macro-F1 {f1:.3f}"
+        )
+
+
+def _prefixed(session: dict[str, float], prefix: str, number_format: str) -> str:
+    return ", ".join(
+        f"{key.removeprefix(prefix)} {value:{number_format}}"
+        for key, value in session.items()
+        if key.startswith(prefix)
+    )
+
+
+def print_session_level(session: dict[str, float]) -> None:
     print(
         f"\n== Session quality ({session['high']:.0f} high, {session['low']:.0f} low MI "
         f"transcripts): ROC AUC of the session score ({SESSION_SCORE}) "
@@ -355,35 +352,29 @@ def main() -> None:
             f" {mark} {name:<24} ours {session['formula:' + name]:.3f}  "
             f"AnnoMI's labels {session['gold:' + name]:.3f}  {description}"
         )
-    parts = ", ".join(
-        f"{key.removeprefix('part:')} {value:.3f}"
-        for key, value in session.items()
-        if key.startswith("part:")
-    )
-    print(f"each figure alone (AUC, the better direction): {parts}")
-    chosen = ", ".join(
-        f"{key.removeprefix('chosen:')} {value:.0f}"
-        for key, value in session.items()
-        if key.startswith("chosen:")
-    )
+    print(f"each figure alone (AUC, the better direction): {_prefixed(session, 'part:', '.3f')}")
     print(
         f"nested check of the choice ({NESTED_FOLDS} folds by video, the formula chosen on the "
-        f"other folds each time): ROC AUC {session['nested_auc']:.3f}; chosen: {chosen}"
+        f"other folds each time): ROC AUC {session['nested_auc']:.3f}; "
+        f"chosen: {_prefixed(session, 'chosen:', '.0f')}"
     )
     print(
         f"'?' baselines: share of therapist turns with a '?' {session['baseline_auc']:.3f}; "
         f"number of '?' the therapist says {session['baseline_count_auc']:.3f}"
     )
 
-    if not args.no_reference:
-        ref = reference(rows)
-        print(
-            "\n== Reference: TF-IDF logistic regression trained on AnnoMI "
-            "(5-fold GroupKFold by video; never shipped)"
-        )
-        for task, title, _ in tasks:
-            print(f"{title}: macro-F1 {ref[task]:.3f} (shipped coder {scores[task]:.3f})")
 
+def print_reference(rows: list[Utterance], scores: dict[str, float]) -> None:
+    ref = reference(rows)
+    print(
+        "\n== Reference: TF-IDF logistic regression trained on AnnoMI "
+        "(5-fold GroupKFold by video; never shipped)"
+    )
+    for task, title, _ in TASKS:
+        print(f"{title}: macro-F1 {ref[task]:.3f} (shipped coder {scores[task]:.3f})")
+
+
+def print_speed(timing: dict[str, float]) -> None:
     print(
         f"\n== Speed: {timing['turns']:.0f}-turn synthetic session: first-use training "
         f"{timing['training_seconds']:.2f} s, coding {timing['coding_seconds']:.2f} s, total "
@@ -392,6 +383,31 @@ def main() -> None:
         f"the installed `alliance analyze --json` on it as a file, from process start: "
         f"{timing['command_seconds']:.2f} s"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the annomi-dev folder")
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the model trained on AnnoMI (slow)"
+    )
+    args = parser.parse_args()
+
+    timing = speed()
+    rows = load(args.data)
+    grouped = transcripts(rows)
+    coder = ShippedCoder()
+    coded = code_all(coder, grouped)
+    print(
+        f"Coder: {coder.name} {coder.version}; AnnoMI dev: {len(grouped)} transcripts, "
+        f"{len(rows)} utterances"
+    )
+    scores = print_turn_level(turn_level(grouped, coded))
+    session = session_level(grouped, coded)
+    print_session_level(session)
+    if not args.no_reference:
+        print_reference(rows, scores)
+    print_speed(timing)
     print(
         f"therapist_macro_f1={scores['therapist']:.3f} open_closed_f1={scores['open_closed']:.3f} "
         f"simple_complex_f1={scores['simple_complex']:.3f} client_macro_f1={scores['client']:.3f} "

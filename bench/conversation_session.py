@@ -10,16 +10,16 @@ from typing import Any
 
 from sklearn.metrics import roc_auc_score
 
-from alliance.conversation import coding as c
+from alliance.conversation import coding
 from alliance.conversation.report import build_report
 from bench.annomi import Utterance
 
 
-def figures(turns: list[c.CodedTurn]) -> dict[str, float]:
+def figures(turns: list[coding.CodedTurn]) -> dict[str, float]:
     """The figures the session formulas use, from the session report Alliance shows the therapist
     (``report.build_report``: turns carrying each code) and from the coded turns."""
     report = build_report(turns)
-    therapist = [one for one in turns if one.turn.speaker == c.THERAPIST]
+    therapist = [one for one in turns if one.turn.speaker == coding.THERAPIST]
     count = len(therapist)
     reflecting = sum(bool(set(one.codes) & REFLECTION_CODES) for one in therapist)
     informing = sum(bool(set(one.codes) & INPUT_CODES) for one in therapist)  # as the report
@@ -41,8 +41,8 @@ def figures(turns: list[c.CodedTurn]) -> dict[str, float]:
     }
 
 
-REFLECTION_CODES = frozenset({c.SIMPLE_REFLECTION, c.COMPLEX_REFLECTION})
-INPUT_CODES = frozenset({c.ADVICE, c.INFORMATION})
+REFLECTION_CODES = frozenset({coding.SIMPLE_REFLECTION, coding.COMPLEX_REFLECTION})
+INPUT_CODES = frozenset({coding.ADVICE, coding.INFORMATION})
 
 
 def miti_thresholds(figure: dict[str, float]) -> float:
@@ -143,7 +143,7 @@ def question_mark_count(rows: list[Utterance]) -> float:
 
 
 def session_level(
-    grouped: dict[str, list[Utterance]], coded: dict[str, list[c.CodedTurn]]
+    grouped: dict[str, list[Utterance]], coded: dict[str, list[coding.CodedTurn]]
 ) -> dict[str, float]:
     labels = [1 if rows[0].quality == "high" else 0 for rows in grouped.values()]
     ours = [figures(coded[transcript]) for transcript in grouped]

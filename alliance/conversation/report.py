@@ -187,9 +187,14 @@ def interruptions(coded: Sequence[CodedTurn]) -> tuple[Interruption, ...]:
     return tuple(found)
 
 
-def build_report(coded: Sequence[CodedTurn]) -> Report:
-    therapist = [one for one in coded if one.turn.speaker == THERAPIST]
-    client = [one for one in coded if one.turn.speaker == CLIENT]
+def _has(one: CodedTurn, *codes: str) -> bool:
+    return any(code in _codes(one) for code in codes)
+
+
+def _counts_and_examples(
+    coded: Sequence[CodedTurn],
+) -> tuple[Counter[str], dict[str, list[Example]]]:
+    """How many turns carry each code, and the first few of them as examples."""
     counts: Counter[str] = Counter()
     examples: dict[str, list[Example]] = {}
     for one in coded:
@@ -198,25 +203,31 @@ def build_report(coded: Sequence[CodedTurn]) -> Report:
             chosen = examples.setdefault(code, [])
             if len(chosen) < EXAMPLES_PER_CODE:
                 chosen.append(Example(one.turn.index, one.turn.speaker, _quote(one.turn.text)))
+    return counts, examples
 
-    def has(one: CodedTurn, *codes: str) -> bool:
-        return any(code in _codes(one) for code in codes)
 
+def _client_markers(client: list[CodedTurn]) -> tuple[tuple[str, Example], ...]:
+    return tuple(
+        (marker, Example(one.turn.index, CLIENT, _quote(one.turn.text)))
+        for one in client
+        for marker in CLIENT_MARKERS
+        if _has(one, marker)
+    )
+
+
+def build_report(coded: Sequence[CodedTurn]) -> Report:
+    therapist = [one for one in coded if one.turn.speaker == THERAPIST]
+    client = [one for one in coded if one.turn.speaker == CLIENT]
+    counts, examples = _counts_and_examples(coded)
     simple, complex_ = counts[SIMPLE_REFLECTION], counts[COMPLEX_REFLECTION]
     open_, closed = counts[OPEN_QUESTION], counts[CLOSED_QUESTION]
     reflections, questions = simple + complex_, open_ + closed
-    advice = [one for one in therapist if has(one, ADVICE)]
-    directing = sum(1 for one in therapist if has(one, ADVICE, INFORMATION))
+    advice = [one for one in therapist if _has(one, ADVICE)]
+    directing = sum(1 for one in therapist if _has(one, ADVICE, INFORMATION))
     with_permission = sum(1 for one in advice if one.detail.get("permission") is True)
     therapist_words = sum(_words(one.turn.text) for one in therapist)
     client_words = sum(_words(one.turn.text) for one in client)
     change, sustain = counts[CHANGE_TALK], counts[SUSTAIN_TALK]
-    markers = tuple(
-        (marker, Example(one.turn.index, CLIENT, _quote(one.turn.text)))
-        for one in client
-        for marker in CLIENT_MARKERS
-        if has(one, marker)
-    )
     return Report(
         turns=len(coded),
         therapist_turns=len(therapist),
@@ -235,9 +246,9 @@ def build_report(coded: Sequence[CodedTurn]) -> Report:
         advice_without_permission=len(advice) - with_permission,
         self_disclosures=counts[SELF_DISCLOSURE],
         judgments=counts[JUDGMENT],
-        opened_with_agenda=any(has(one, STRUCTURING) for one in therapist[:OPENING_TURNS]),
+        opened_with_agenda=any(_has(one, STRUCTURING) for one in therapist[:OPENING_TURNS]),
         closed_with_summary=any(
-            has(one, STRUCTURING, COMPLEX_REFLECTION) for one in therapist[-CLOSING_TURNS:]
+            _has(one, STRUCTURING, COMPLEX_REFLECTION) for one in therapist[-CLOSING_TURNS:]
         ),
         interruptions=interruptions(coded),
         change_talk=change,
@@ -247,7 +258,7 @@ def build_report(coded: Sequence[CodedTurn]) -> Report:
             code: counts[code] for code in (*THERAPIST_CODES, *CLIENT_PRIMARY, *CLIENT_MARKERS)
         },
         examples={code: tuple(chosen) for code, chosen in examples.items()},
-        markers=markers,
+        markers=_client_markers(client),
     )
 
 

@@ -1,12 +1,12 @@
 """The demo practice: three therapists, about forty clients and months of history, from one seed.
 
-``load_demo_practice`` runs ``DEMO_STEPS`` in order inside one transaction: first the plans
-(pure data drawn from one ``random.Random(seed)``, see ``episode_planning``), then the rows:
-people (``staff_and_clients``), episodes, appointments, phase history (``episodes``), then the
-measures, planned (``measure_planning``) and written (``measure_forms``: intake outcome measures,
-and the check-ins, self-ratings, reviews and outcome measures due after each attended session),
-then the agreements, goals, session records and calendar feed (``together``), and last the
-signals engine's flags over all of it, with what the therapists did about some of them
+``load_demo_practice`` runs ``DEMO_STEPS`` in order inside one transaction: first the plans (pure
+data drawn from one ``random.Random(seed)``, see ``episode_planning``), then the rows: people
+(``staff_and_clients``), episodes, appointments, phase history (``episodes``), then the measures,
+planned (``measure_planning``) and written (``measure_forms``: intake outcome measures, and the
+check-ins, self-ratings, reviews and outcome measures due after each attended session), then the
+agreements, goals, session records and calendar feed (``agreements_goals_and_records``), and last
+the signals engine's flags over all of it, with what the therapists did about some of them
 (``signals``), then one analysed session transcript (``conversation``). The steps share a
 ``DemoBuild`` (``build``); what the load reports is a ``DemoSummary`` (``summary``). A later
 feature that adds data adds a step to ``DEMO_STEPS`` and the query for its rows to
@@ -26,6 +26,12 @@ from django.db import transaction
 
 from alliance.audit.models import AuditAction
 from alliance.audit.services import record
+from alliance.demo.agreements_goals_and_records import (
+    create_agreements,
+    create_calendar_feed,
+    create_goals,
+    create_session_records,
+)
 from alliance.demo.build import DEMO_ACTOR, DEMO_PRACTICE_NAME, DEMO_SLUG, DemoBuild, DemoError
 from alliance.demo.conversation import create_transcript
 from alliance.demo.episodes import (
@@ -43,12 +49,6 @@ from alliance.demo.staff_and_clients import (
     share_demo_password,
 )
 from alliance.demo.summary import DemoSummary, summarise
-from alliance.demo.together import (
-    create_agreements,
-    create_calendar_feed,
-    create_goals,
-    create_session_records,
-)
 from alliance.practice.models import Practice
 
 

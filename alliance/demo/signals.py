@@ -256,25 +256,10 @@ def _next_session(person: _Person, after: datetime) -> Appointment | None:
 def _repair(build: DemoBuild, person: _Person, rupture: RuptureEpisode, now: datetime) -> None:
     """Acknowledged the day after the dip, talked through at the next session (with a reply to
     the client's comment), resolved the day after the check-ins were back at baseline."""
-    assert rupture.recovery_suggested_at is not None
     actor = person.therapist
-    comment = (
-        MeasureResponse.objects.filter(
-            episode=person.episode,
-            instrument_id=CHECKIN_ID,
-            respondent_role="client",
-            submitted_at__gte=rupture.began_at,
-        )
-        .exclude(comment="")
-        .order_by("submitted_at", "pk")
-        .first()
-    )
+    comment = _first_comment_since(person, rupture.began_at)
     repair = REPAIRS.get(comment.comment.strip(), GENERIC_REPAIR) if comment else GENERIC_REPAIR
-    session = _next_session(person, rupture.began_at)
-    acknowledged_at = min(rupture.began_at + timedelta(hours=20), now)
-    talked_at = session.scheduled_end + AFTER_SESSION if session else acknowledged_at
-    talked_at = min(max(talked_at, acknowledged_at), now)
-    resolved_at = min(max(rupture.recovery_suggested_at + timedelta(days=1), talked_at), now)
+    times = _RepairTimes.of(person, rupture, now)
 
     acknowledge_rupture(actor=actor, rupture=rupture)
     step = record_repair(
@@ -290,16 +275,7 @@ def _repair(build: DemoBuild, person: _Person, rupture: RuptureEpisode, now: dat
         )
     close_rupture(actor=actor, rupture=rupture, resolved=True, note=RESOLVED_NOTE)
 
-    # Back-dated (the services stamp "now"); a flag raised after the acknowledgement was
-    # acknowledged as it came in.
-    RuptureEpisode.objects.filter(pk=rupture.pk).update(
-        acknowledged_at=acknowledged_at, closed_at=resolved_at
-    )
-    flags = list(Flag.objects.filter(rupture=rupture))
-    for flag in flags:
-        flag.acknowledged_at = max(acknowledged_at, flag.raised_at)
-    Flag.objects.bulk_update(flags, ["acknowledged_at"])
-    RepairStep.objects.filter(pk=step.pk).update(recorded_at=talked_at)
+    _back_date_repair(rupture, step, times)
     labels = ", ".join(label.lower() for label in step.strategy_labels())
     line = (
         f"{person.name}: a rupture {person.plan.therapist} acknowledged and repaired ({labels}), "
@@ -307,13 +283,60 @@ def _repair(build: DemoBuild, person: _Person, rupture: RuptureEpisode, now: dat
     )
     if reply is not None:
         FeedbackReply.objects.filter(pk=reply.pk).update(
-            written_at=min(talked_at + timedelta(minutes=5), now)
+            written_at=min(times.talked_at + timedelta(minutes=5), now)
         )
         line += (
             f"; {person.plan.therapist} replied to the comment “{reply.response.comment.strip()}” "
             f"with what changed (sign in as {person.plan.username} to see it)"
         )
     build.highlights.append(line)
+
+
+def _first_comment_since(person: _Person, began_at: datetime) -> MeasureResponse | None:
+    """The client's first check-in comment from the start of the rupture on."""
+    return (
+        MeasureResponse.objects.filter(
+            episode=person.episode,
+            instrument_id=CHECKIN_ID,
+            respondent_role="client",
+            submitted_at__gte=began_at,
+        )
+        .exclude(comment="")
+        .order_by("submitted_at", "pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class _RepairTimes:
+    """When the therapist acknowledged the rupture, talked it through, and resolved it."""
+
+    acknowledged_at: datetime
+    talked_at: datetime
+    resolved_at: datetime
+
+    @classmethod
+    def of(cls, person: _Person, rupture: RuptureEpisode, now: datetime) -> _RepairTimes:
+        assert rupture.recovery_suggested_at is not None
+        session = _next_session(person, rupture.began_at)
+        acknowledged_at = min(rupture.began_at + timedelta(hours=20), now)
+        talked_at = session.scheduled_end + AFTER_SESSION if session else acknowledged_at
+        talked_at = min(max(talked_at, acknowledged_at), now)
+        resolved_at = min(max(rupture.recovery_suggested_at + timedelta(days=1), talked_at), now)
+        return cls(acknowledged_at, talked_at, resolved_at)
+
+
+def _back_date_repair(rupture: RuptureEpisode, step: RepairStep, times: _RepairTimes) -> None:
+    """Back-dated (the services stamp "now"); a flag raised after the acknowledgement was
+    acknowledged as it came in."""
+    RuptureEpisode.objects.filter(pk=rupture.pk).update(
+        acknowledged_at=times.acknowledged_at, closed_at=times.resolved_at
+    )
+    flags = list(Flag.objects.filter(rupture=rupture))
+    for flag in flags:
+        flag.acknowledged_at = max(times.acknowledged_at, flag.raised_at)
+    Flag.objects.bulk_update(flags, ["acknowledged_at"])
+    RepairStep.objects.filter(pk=step.pk).update(recorded_at=times.talked_at)
 
 
 def _acknowledge_crisis(person: _Person, now: datetime) -> bool:

@@ -54,36 +54,7 @@ class DemoSummary:
 
 def summarise(build: DemoBuild, seed: int) -> DemoSummary:
     statuses = Counter(plan.shape.status for plan in build.plans)
-    steady, drifting, ended = build.plans[:3]
-    people = list(zip(build.plans, build.measure_plans, strict=True))
-    lasting = next(plan for plan, m in people if m.alliance == AllianceCourse.DIP_LASTS)
-    recovered = sorted(
-        (plan for plan, m in people if m.alliance == AllianceCourse.DIP_RECOVERS),
-        key=lambda plan: plan.therapist != "dana",  # one of dana's, when she has one
-    )[0]
-    flagged = next(plan for plan, m in people if m.safety_answer)
-    not_recovered = (
-        f"the alliance dipped and has not recovered ({lasting.therapist}'s own ratings missed it)"
-    )
-    drifting_line = (
-        f"{drifting.full_name} ({drifting.username}): drifting away, recent late "
-        "cancellations and no-shows, nothing booked"
-    )
-    if lasting is drifting:
-        drifting_line += f"; before that, {not_recovered}"  # one line for one person
-    highlights = [
-        f"{steady.full_name} ({steady.username}): a steady attender, improving",
-        drifting_line,
-        f"{ended.full_name} ({ended.username}): an episode that ended as planned",
-    ]
-    if lasting is not drifting:
-        highlights.append(f"{lasting.full_name} ({lasting.username}): {not_recovered}")
-    highlights += [
-        f"{recovered.full_name} ({recovered.username}): an alliance dip that recovered",
-        f"{flagged.full_name} ({flagged.username}): answered PHQ-9 item 9 (thoughts of being "
-        "better off dead or of hurting themselves) above 0 in their latest PHQ-9",
-        *build.highlights,
-    ]
+    highlights = [*_people_worth_a_look(build), *build.highlights]
     return DemoSummary(
         practice_name=build.practice.name,
         seed=seed,
@@ -114,6 +85,41 @@ def summarise(build: DemoBuild, seed: int) -> DemoSummary:
         ruptures={status.value: build.ruptures[status.value] for status in RuptureStatus},
         transcripts=build.transcripts,
     )
+
+
+def _people_worth_a_look(build: DemoBuild) -> list[str]:
+    """The clients whose planned course shows something: the first three plans, a lasting and a
+    recovered alliance dip, and the one who answered PHQ-9 item 9 above 0."""
+    steady, drifting, ended = build.plans[:3]
+    people = list(zip(build.plans, build.measure_plans, strict=True))
+    lasting = next(plan for plan, m in people if m.alliance == AllianceCourse.DIP_LASTS)
+    recovered = sorted(
+        (plan for plan, m in people if m.alliance == AllianceCourse.DIP_RECOVERS),
+        key=lambda plan: plan.therapist != "dana",  # one of dana's, when she has one
+    )[0]
+    flagged = next(plan for plan, m in people if m.safety_answer)
+    not_recovered = (
+        f"the alliance dipped and has not recovered ({lasting.therapist}'s own ratings missed it)"
+    )
+    drifting_line = (
+        f"{drifting.full_name} ({drifting.username}): drifting away, recent late "
+        "cancellations and no-shows, nothing booked"
+    )
+    if lasting is drifting:
+        drifting_line += f"; before that, {not_recovered}"  # one line for one person
+    highlights = [
+        f"{steady.full_name} ({steady.username}): a steady attender, improving",
+        drifting_line,
+        f"{ended.full_name} ({ended.username}): an episode that ended as planned",
+    ]
+    if lasting is not drifting:
+        highlights.append(f"{lasting.full_name} ({lasting.username}): {not_recovered}")
+    return [
+        *highlights,
+        f"{recovered.full_name} ({recovered.username}): an alliance dip that recovered",
+        f"{flagged.full_name} ({flagged.username}): answered PHQ-9 item 9 (thoughts of being "
+        "better off dead or of hurting themselves) above 0 in their latest PHQ-9",
+    ]
 
 
 DEMO_ACCOUNTS = (

@@ -139,6 +139,66 @@ def _tick_step(span: float) -> float:
     return max(1.0, span / 4)
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Where times and values fall on the plot: times from ``start`` to ``end`` left to right,
+    values from ``y_min`` to ``y_max`` bottom to top."""
+
+    start: datetime | None
+    end: datetime | None
+    y_min: float
+    y_max: float
+    left: float = PAD_LEFT
+    right: float = WIDTH - PAD_RIGHT
+    top: float = PAD_TOP
+    bottom: float = HEIGHT - PAD_BOTTOM
+
+    def x_of(self, at: datetime) -> float:
+        if self.start is None or self.end is None or self.start == self.end:
+            return (self.left + self.right) / 2
+        return _scale(
+            at.timestamp(), self.start.timestamp(), self.end.timestamp(), self.left, self.right
+        )
+
+    def y_of(self, value: float) -> float:
+        return _scale(value, self.y_min, self.y_max, self.bottom, self.top)
+
+    def y_ticks(self, step: float) -> tuple[Tick, ...]:
+        ticks, value = [], self.y_min
+        while value <= self.y_max + 1e-9:
+            ticks.append(Tick(self.y_of(value), f"{value:g}"))
+            value += step
+        return tuple(ticks)
+
+    def x_ticks(self) -> tuple[Tick, ...]:
+        """The first and last dates, at the two ends (one date when they are the same)."""
+        if self.start is None or self.end is None:
+            return ()
+        return (Tick(self.left, f"{self.start:%d %b}"),) + (
+            (Tick(self.right, f"{self.end:%d %b}"),) if self.end != self.start else ()
+        )
+
+
+def _expected_geometry(expected: ExpectedRange | None, frame: _Frame) -> tuple[str, str]:
+    """The expected range's area (up along the upper edge, back along the expected line) and its
+    line, as SVG points; empty with fewer than two points to join."""
+    if expected is None or len(expected.points) < 2:
+        return "", ""
+    ordered = sorted(expected.points, key=lambda p: p.at)
+    upper_edge = [f"{frame.x_of(p.at):.1f},{frame.y_of(p.upper):.1f}" for p in ordered]
+    expected_edge = [f"{frame.x_of(p.at):.1f},{frame.y_of(p.expected):.1f}" for p in ordered]
+    return " ".join(upper_edge + expected_edge[::-1]), " ".join(expected_edge)
+
+
+def _frame_for(
+    series: list[Series], expected: ExpectedRange | None, y_min: float, y_max: float
+) -> _Frame:
+    times = [point.at for one in series for point in one.points]
+    times += [point.at for point in expected.points] if expected is not None else []
+    start, end = (min(times), max(times)) if times else (None, None)
+    return _Frame(start, end, y_min, y_max)
+
+
 def line_chart(
     *,
     chart_id: str,
@@ -153,19 +213,8 @@ def line_chart(
     y_step: float | None = None,
     expected: ExpectedRange | None = None,
 ) -> Chart:
-    times = [point.at for one in series for point in one.points]
-    times += [point.at for point in expected.points] if expected is not None else []
-    start, end = (min(times), max(times)) if times else (None, None)
-    left, right, top, bottom = PAD_LEFT, WIDTH - PAD_RIGHT, PAD_TOP, HEIGHT - PAD_BOTTOM
-
-    def x_of(at: datetime) -> float:
-        if start is None or end is None or start == end:
-            return (left + right) / 2
-        return _scale(at.timestamp(), start.timestamp(), end.timestamp(), left, right)
-
-    def y_of(value: float) -> float:
-        return _scale(value, y_min, y_max, bottom, top)
-
+    frame = _frame_for(series, expected, y_min, y_max)
+    x_of, y_of = frame.x_of, frame.y_of
     drawn = tuple(
         DrawnSeries(
             one.label,
@@ -178,23 +227,7 @@ def line_chart(
         DrawnBand(y_of(band.high), y_of(band.low) - y_of(band.high), band.label, band.css_class)
         for band in bands or []
     )
-    expected_area = expected_line = ""
-    if expected is not None and len(expected.points) >= 2:
-        ordered = sorted(expected.points, key=lambda p: p.at)
-        upper_edge = [f"{x_of(p.at):.1f},{y_of(p.upper):.1f}" for p in ordered]
-        expected_edge = [f"{x_of(p.at):.1f},{y_of(p.expected):.1f}" for p in ordered]
-        expected_area = " ".join(upper_edge + expected_edge[::-1])
-        expected_line = " ".join(expected_edge)
-    step = y_step or _tick_step(y_max - y_min)
-    ticks, value = [], y_min
-    while value <= y_max + 1e-9:
-        ticks.append(Tick(y_of(value), f"{value:g}"))
-        value += step
-    x_ticks: tuple[Tick, ...] = ()
-    if start is not None and end is not None:
-        x_ticks = (Tick(left, f"{start:%d %b}"),) + (
-            (Tick(right, f"{end:%d %b}"),) if end != start else ()
-        )
+    expected_area, expected_line = _expected_geometry(expected, frame)
     return Chart(
         id=chart_id,
         title=title,
@@ -205,8 +238,8 @@ def line_chart(
         bands=drawn_bands,
         cutoff_y=y_of(cutoff) if cutoff is not None else None,
         cutoff_label=cutoff_label,
-        y_ticks=tuple(ticks),
-        x_ticks=x_ticks,
+        y_ticks=frame.y_ticks(y_step or _tick_step(y_max - y_min)),
+        x_ticks=frame.x_ticks(),
         rows=_table_rows(series, expected),
         expected_area=expected_area,
         expected_line=expected_line,

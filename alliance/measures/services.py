@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -28,7 +29,7 @@ from alliance.measures.models import (
 )
 from alliance.measures.registry import get_instrument
 from alliance.measures.schedules import schedule_for
-from alliance.measures.scoring import clean_answers, score
+from alliance.measures.scoring import ScoreResult, clean_answers, score
 from alliance.practice.models import CareEpisode
 
 
@@ -56,56 +57,25 @@ def submit_response(
     Raises ``AnswerError`` (nothing stored) when answers are invalid, ``DomainError`` when the form
     can no longer be answered.
     """
-    # Whose answers these are: the episode's, or (answering a form) the form's.
-    if episode is not None:
-        practice_id, episode_id, client_id = episode.practice_id, episode.pk, episode.client_id
-    elif form_request is not None:
-        practice_id = form_request.practice_id
-        episode_id, client_id = form_request.episode_id, form_request.client_id
-    else:
-        raise ValueError("submit_response needs an episode or a form request")
+    owner = _Owner.of(episode, form_request)
     answers = clean_answers(instrument, raw_answers)  # before any write: invalid stores nothing
     result = score(instrument, answers)
     submitted_at = submitted_at or timezone.now()
     try:
         with transaction.atomic():
-            if form_request is not None and not _claim(form_request, submitted_at):
-                existing = MeasureResponse.objects.filter(form_request=form_request).first()
-                if existing is not None:
-                    return Submission(existing, created=False)
-                raise DomainError("This form has expired or was withdrawn.")
-            if form_request is None and external_key:
-                existing = MeasureResponse.objects.filter(external_key=external_key).first()
-                if existing is not None:
-                    return Submission(existing, created=False)
-            response = MeasureResponse.objects.create(
-                practice_id=practice_id,
-                episode_id=episode_id,
-                client_id=client_id,
-                form_request=form_request,
-                appointment_id=form_request.appointment_id if form_request else None,
-                instrument_id=instrument.id,
-                instrument_version=instrument.version,
-                respondent=actor.user,
-                respondent_role=instrument.respondent.value,
-                source=source,
-                external_key=external_key or None,
-                answers=answers,
-                submitted_at=submitted_at,
-                total=result.total,
-                subscale_scores=result.subscales,
-                band=result.band or "",
-                concern=result.concern,
-                safety_items=list(result.safety_items),
-                comment=result.comment,
-            )
-            record(
+            existing = _stored_before(form_request, external_key, submitted_at)
+            if existing is not None:
+                return Submission(existing, created=False)
+            response = _store(
                 actor=actor,
-                action=AuditAction.CREATE,
-                target=f"{instrument.title} response",
-                obj=response,
-                client_id=client_id,
-                detail={"source": str(source)},
+                instrument=instrument,
+                owner=owner,
+                source=source,
+                form_request=form_request,
+                external_key=external_key,
+                answers=answers,
+                result=result,
+                submitted_at=submitted_at,
             )
     except IntegrityError:
         # Two requests raced past the checks: the unique constraints kept one; return it.
@@ -114,6 +84,82 @@ def submit_response(
             raise
         return Submission(existing, created=False)
     return Submission(response, created=True)
+
+
+class _Owner(NamedTuple):
+    """Whose answers these are: the episode's, or (answering a form) the form's."""
+
+    practice_id: int
+    episode_id: int
+    client_id: int
+
+    @classmethod
+    def of(cls, episode: CareEpisode | None, form_request: FormRequest | None) -> _Owner:
+        if episode is not None:
+            return cls(episode.practice_id, episode.pk, episode.client_id)
+        if form_request is not None:
+            return cls(form_request.practice_id, form_request.episode_id, form_request.client_id)
+        raise ValueError("submit_response needs an episode or a form request")
+
+
+def _stored_before(
+    form_request: FormRequest | None, external_key: str | None, submitted_at: datetime
+) -> MeasureResponse | None:
+    """The response already stored for this form (claiming the form if it is still open) or
+    under this external key; ``DomainError`` if the form can no longer be answered."""
+    if form_request is not None and not _claim(form_request, submitted_at):
+        existing = MeasureResponse.objects.filter(form_request=form_request).first()
+        if existing is not None:
+            return existing
+        raise DomainError("This form has expired or was withdrawn.")
+    if form_request is None and external_key:
+        return MeasureResponse.objects.filter(external_key=external_key).first()
+    return None
+
+
+def _store(
+    *,
+    actor: Actor,
+    instrument: Instrument,
+    owner: _Owner,
+    source: ResponseSource,
+    form_request: FormRequest | None,
+    external_key: str | None,
+    answers: dict[str, int | str],
+    result: ScoreResult,
+    submitted_at: datetime,
+) -> MeasureResponse:
+    """The response row and its audit row."""
+    response = MeasureResponse.objects.create(
+        practice_id=owner.practice_id,
+        episode_id=owner.episode_id,
+        client_id=owner.client_id,
+        form_request=form_request,
+        appointment_id=form_request.appointment_id if form_request else None,
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        respondent=actor.user,
+        respondent_role=instrument.respondent.value,
+        source=source,
+        external_key=external_key or None,
+        answers=answers,
+        submitted_at=submitted_at,
+        total=result.total,
+        subscale_scores=result.subscales,
+        band=result.band or "",
+        concern=result.concern,
+        safety_items=list(result.safety_items),
+        comment=result.comment,
+    )
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=f"{instrument.title} response",
+        obj=response,
+        client_id=owner.client_id,
+        detail={"source": str(source)},
+    )
+    return response
 
 
 def _claim(form_request: FormRequest, at: datetime) -> bool:

@@ -93,58 +93,43 @@ def _weekly_appointments(episode: CareEpisode, first: datetime, count: int) -> l
     ]
 
 
+def _staff(practice: Practice, role: Role, username: str, first: str, last: str) -> User:
+    return create_account(
+        actor=SETUP,
+        practice=practice,
+        role=role,
+        username=username,
+        first_name=first,
+        last_name=last,
+        password=PASSWORD,
+        validate=False,
+    )
+
+
+def _assign(client: Client, therapist: TherapistProfile, now: datetime) -> CareEpisode:
+    """An episode that started four weeks before ``now``."""
+    start = (now - timedelta(weeks=4)).date()
+    return assign_client(actor=SETUP, client=client, therapist=therapist, started_on=start)
+
+
 def build_personas(now: datetime | None = None) -> Personas:
     now = now or timezone.now()
     practice = Practice.objects.create(name="Riverside Therapy", slug="riverside")
     elsewhere = Practice.objects.create(name="Elsewhere Counselling", slug="elsewhere")
     dana_profile = _therapist(practice, "dana", "Dana", "Reyes")
     olga_profile = _therapist(practice, "olga", "Olga", "Berg")
-    sam = create_account(
-        actor=SETUP,
-        practice=practice,
-        role=Role.SUPERVISOR,
-        username="sam",
-        first_name="Sam",
-        last_name="Okafor",
-        password=PASSWORD,
-        validate=False,
-    )
+    sam = _staff(practice, Role.SUPERVISOR, "sam", "Sam", "Okafor")
     dana_profile.supervisors.add(sam)
-    alex = create_account(
-        actor=SETUP,
-        practice=practice,
-        role=Role.ADMIN,
-        username="alex",
-        first_name="Alex",
-        last_name="Lindqvist",
-        password=PASSWORD,
-        validate=False,
-    )
-    eve = create_account(
-        actor=SETUP,
-        practice=elsewhere,
-        role=Role.ADMIN,
-        username="eve",
-        first_name="Eve",
-        last_name="Marsh",
-        password=PASSWORD,
-        validate=False,
-    )
+    alex = _staff(practice, Role.ADMIN, "alex", "Alex", "Lindqvist")
+    eve = _staff(elsewhere, Role.ADMIN, "eve", "Eve", "Marsh")
     chris_client = _client(practice, "chris", "Chris", "Moreau")
     casey_client = _client(practice, "casey", "Casey", "Nakamura")
     erin_client = _client(elsewhere, "erin", "Erin", "Walsh")
     theo_profile = _therapist(elsewhere, "theo", "Theo", "Grant")
 
-    start = (now - timedelta(weeks=4)).date()
-    chris_episode = assign_client(
-        actor=SETUP, client=chris_client, therapist=dana_profile, started_on=start
-    )
-    casey_episode = assign_client(
-        actor=SETUP, client=casey_client, therapist=olga_profile, started_on=start
-    )
-    erin_episode = assign_client(
-        actor=SETUP, client=erin_client, therapist=theo_profile, started_on=start
-    )
+    chris_episode = _assign(chris_client, dana_profile, now)
+    casey_episode = _assign(casey_client, olga_profile, now)
+    erin_episode = _assign(erin_client, theo_profile, now)
     first = (now - timedelta(weeks=3)).replace(hour=10, minute=0, second=0, microsecond=0)
     chris_appointments = _weekly_appointments(chris_episode, first, 5)
     for appointment in chris_appointments[:3]:

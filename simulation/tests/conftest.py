@@ -6,7 +6,7 @@ import pytest
 
 from alliance.signals.simulation import SimEpisode
 from simulation import calibrated, contrary
-from simulation.tests.data import CRISIS, EXTRA, LARGE, SEED
+from simulation.tests.helpers import CRISIS, EXTRA, LARGE, SEED
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,7 @@ from alliance.signals.simulation import SimEpisode
 from simulation import calibrated
 from simulation.calibration import CALIBRATED_TARGETS, measure, warned_in_data
 from simulation.comments import BOOK
-from simulation.tests.data import CRISIS, EXTRA
-from simulation.tests.shapes import check_episode
+from simulation.tests.helpers import CRISIS, EXTRA, check_episode
 
 
 def test_the_same_seed_gives_the_same_practice_and_another_seed_another() -> None:

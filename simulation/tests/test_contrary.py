@@ -10,8 +10,7 @@ from simulation import calibrated, contrary
 from simulation.calibration import CONTRARY_TARGETS, measure
 from simulation.comments import BOOK as CALIBRATED_BOOK
 from simulation.contrary_comments import BOOK as CONTRARY_BOOK
-from simulation.tests.data import CRISIS
-from simulation.tests.shapes import check_episode
+from simulation.tests.helpers import CRISIS, check_episode
 
 
 def test_the_same_seed_gives_the_same_practice() -> None:

@@ -15,7 +15,7 @@ from alliance.signals.simulation import SimEpisode, simulate_practice
 from alliance.signals.simulation_metrics import Figures, score_crisis, score_dropout, score_ruptures
 from alliance.signals.simulation_store import THERAPISTS, store_practice
 from simulation import calibrated, contrary
-from simulation.tests.data import CRISIS
+from simulation.tests.helpers import CRISIS
 
 Simulate = Callable[[int, int, Sequence[str]], list[SimEpisode]]
 

@@ -34,7 +34,7 @@ from alliance.appointments.tests.helpers import (
     new_feed_id,
     reschedule_data,
 )
-from alliance.conversation.tests.builders import (
+from alliance.conversation.tests.helpers import (
     casey_report,
     chris_report,
     chris_report_shared,

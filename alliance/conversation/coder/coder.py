@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from alliance.conversation import coding as c
+from alliance.conversation import coding
 from alliance.conversation.coder import markers, rules
 from alliance.conversation.coder.examples import Example
 from alliance.conversation.coder.model import Classifier, train_client, train_therapist
@@ -33,17 +33,17 @@ from alliance.conversation.coder.text import sentences, words
 # what the client hears and responds to, so it comes first; a question usually ends a turn and
 # asks for the next one; a reflection before a question is the lead-in to it.
 PRIMARY_ORDER = (
-    c.JUDGMENT,
-    c.ADVICE,
-    c.INFORMATION,
-    c.OPEN_QUESTION,
-    c.CLOSED_QUESTION,
-    c.COMPLEX_REFLECTION,
-    c.SIMPLE_REFLECTION,
-    c.AFFIRMATION,
-    c.SELF_DISCLOSURE,
-    c.STRUCTURING,
-    c.OTHER,
+    coding.JUDGMENT,
+    coding.ADVICE,
+    coding.INFORMATION,
+    coding.OPEN_QUESTION,
+    coding.CLOSED_QUESTION,
+    coding.COMPLEX_REFLECTION,
+    coding.SIMPLE_REFLECTION,
+    coding.AFFIRMATION,
+    coding.SELF_DISCLOSURE,
+    coding.STRUCTURING,
+    coding.OTHER,
 )
 _RANK = {code: rank for rank, code in enumerate(PRIMARY_ORDER)}
 _REFUSALS = ("no", "nope", "not really", "i'd rather not", "not now", "no thanks", "no thank you")
@@ -52,9 +52,9 @@ _REFUSALS = ("no", "nope", "not really", "i'd rather not", "not now", "no thanks
 def ordered(codes: set[str] | Sequence[str]) -> tuple[str, ...]:
     """A turn's therapist codes in priority order, without 'other' when there is anything else."""
     unique = sorted(set(codes), key=lambda code: _RANK[code])
-    if len(unique) > 1 and c.OTHER in unique:
-        unique.remove(c.OTHER)
-    return tuple(unique) or (c.OTHER,)
+    if len(unique) > 1 and coding.OTHER in unique:
+        unique.remove(coding.OTHER)
+    return tuple(unique) or (coding.OTHER,)
 
 
 @dataclass
@@ -74,9 +74,9 @@ class _Sentence:
     margin: float = 10.0  # the model's decision score; rules are sure
 
 
-_INPUT = frozenset({c.ADVICE, c.INFORMATION, c.JUDGMENT})
-_REFLECTIONS = frozenset({c.SIMPLE_REFLECTION, c.COMPLEX_REFLECTION})
-_QUESTIONS = frozenset({c.OPEN_QUESTION, c.CLOSED_QUESTION})
+_INPUT = frozenset({coding.ADVICE, coding.INFORMATION, coding.JUDGMENT})
+_REFLECTIONS = frozenset({coding.SIMPLE_REFLECTION, coding.COMPLEX_REFLECTION})
+_QUESTIONS = frozenset({coding.OPEN_QUESTION, coding.CLOSED_QUESTION})
 # A reflection inside advice, information or judgment is taken as part of it unless the model is
 # sure: below 0 the reflection-against-the-rest score itself says "not a reflection", and the
 # sentence only won because nothing else scored higher.
@@ -106,21 +106,23 @@ class RuleModelCoder:
                     self._models = train(self._examples())
         return self._models
 
-    def code(self, turns: Sequence[c.Turn]) -> list[c.CodedTurn]:
+    def code(self, turns: Sequence[coding.Turn]) -> list[coding.CodedTurn]:
         models = self.models()
         therapist = self._therapist_sentences(turns, models.therapist)
         talk = models.client.predict(
-            [turn.text or "" for turn in turns if turn.speaker == c.CLIENT]
+            [turn.text or "" for turn in turns if turn.speaker == coding.CLIENT]
         )
         talk_types = iter(talk)
-        coded: list[c.CodedTurn] = []
+        coded: list[coding.CodedTurn] = []
         permission_carried = False
         last_therapist: tuple[str, ...] = ()
         for position, turn in enumerate(turns):
-            if turn.speaker == c.THERAPIST:
+            if turn.speaker == coding.THERAPIST:
                 found = therapist[position]
                 codes, primary, detail, asked = self._therapist_turn(found, permission_carried)
-                coded.append(c.CodedTurn(turn=turn, codes=codes, primary=primary, detail=detail))
+                coded.append(
+                    coding.CodedTurn(turn=turn, codes=codes, primary=primary, detail=detail)
+                )
                 permission_carried = asked
                 last_therapist = codes
             else:
@@ -133,13 +135,13 @@ class RuleModelCoder:
         return coded
 
     def _therapist_sentences(
-        self, turns: Sequence[c.Turn], classifier: Classifier
+        self, turns: Sequence[coding.Turn], classifier: Classifier
     ) -> dict[int, list[_Sentence]]:
         """Every therapist turn's sentences with their codes, the model asked once for all."""
         found: dict[int, list[_Sentence]] = {}
         pending: list[_Sentence] = []
         for position, turn in enumerate(turns):
-            if turn.speaker != c.THERAPIST:
+            if turn.speaker != coding.THERAPIST:
                 continue
             parts = [_Sentence(s, rules.therapist_sentence(s)) for s in sentences(turn.text)]
             found[position] = parts
@@ -168,9 +170,9 @@ class RuleModelCoder:
             if part.found.permission:
                 permission = True
                 asked_last = True
-            if c.ADVICE in part.found.codes or c.INFORMATION in part.found.codes:
+            if coding.ADVICE in part.found.codes or coding.INFORMATION in part.found.codes:
                 asked_last = False
-            if c.ADVICE in part.found.codes and advice_permission is None:
+            if coding.ADVICE in part.found.codes and advice_permission is None:
                 advice_permission = permission
             all_codes |= part.found.codes
         asked = [code for part in parts for code in part.found.codes if code in _QUESTIONS]
@@ -180,20 +182,24 @@ class RuleModelCoder:
             all_codes -= _QUESTIONS - {asked[-1]}
         codes = ordered(all_codes)
         detail: dict[str, object] = {}
-        if c.ADVICE in codes:
+        if coding.ADVICE in codes:
             detail["permission"] = bool(advice_permission)
         return codes, codes[0], detail, asked_last
 
     @staticmethod
-    def _client_turn(turn: c.Turn, talk_type: str, last_therapist: tuple[str, ...]) -> c.CodedTurn:
+    def _client_turn(
+        turn: coding.Turn, talk_type: str, last_therapist: tuple[str, ...]
+    ) -> coding.CodedTurn:
         if not words(turn.text):
-            return c.CodedTurn(turn=turn, codes=(c.NEUTRAL,), primary=c.NEUTRAL)
+            return coding.CodedTurn(turn=turn, codes=(coding.NEUTRAL,), primary=coding.NEUTRAL)
         found = []
-        if markers.withdrawal(turn.text, after_open_question=c.OPEN_QUESTION in last_therapist):
-            found.append(c.WITHDRAWAL)
+        if markers.withdrawal(
+            turn.text, after_open_question=coding.OPEN_QUESTION in last_therapist
+        ):
+            found.append(coding.WITHDRAWAL)
         if markers.confrontation(turn.text):
-            found.append(c.CONFRONTATION)
-        return c.CodedTurn(turn=turn, codes=(talk_type, *found), primary=talk_type)
+            found.append(coding.CONFRONTATION)
+        return coding.CodedTurn(turn=turn, codes=(talk_type, *found), primary=talk_type)
 
 
 def _refuses(text: str) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from alliance.conversation import coding as c
+from alliance.conversation import coding
 
 COLUMNS = ("speaker", "text", "primary", "codes")
 SHIPPED_EXAMPLES = Path(__file__).resolve().parent / "training" / "examples.csv"
@@ -34,9 +34,11 @@ class Example:
 
 def _allowed(speaker: str) -> tuple[frozenset[str], frozenset[str]]:
     """(codes allowed as primary, codes allowed in codes) for a speaker."""
-    if speaker == c.THERAPIST:
-        return frozenset(c.THERAPIST_CODES), frozenset(c.THERAPIST_CODES)
-    return frozenset(c.CLIENT_PRIMARY), frozenset(c.CLIENT_PRIMARY + c.CLIENT_MARKERS)
+    if speaker == coding.THERAPIST:
+        return frozenset(coding.THERAPIST_CODES), frozenset(coding.THERAPIST_CODES)
+    return frozenset(coding.CLIENT_PRIMARY), frozenset(
+        coding.CLIENT_PRIMARY + coding.CLIENT_MARKERS
+    )
 
 
 def parse_row(row: dict[str, str | None], line: int) -> Example:
@@ -44,7 +46,7 @@ def parse_row(row: dict[str, str | None], line: int) -> Example:
     text = " ".join((row.get("text") or "").split())
     primary = (row.get("primary") or "").strip().lower()
     raw_codes = [code.strip().lower() for code in (row.get("codes") or "").split(";")]
-    if speaker not in c.SPEAKERS:
+    if speaker not in coding.SPEAKERS:
         raise ExampleError(f"line {line}: speaker must be therapist or client, not {speaker!r}")
     if not text:
         raise ExampleError(f"line {line}: the text is empty")
@@ -62,7 +64,7 @@ def parse_row(row: dict[str, str | None], line: int) -> Example:
             raise ExampleError(
                 f"line {line}: unknown {speaker} code {code!r} (one of: {', '.join(sorted(allowed))})"
             )
-        if speaker == c.CLIENT and code in c.CLIENT_PRIMARY:
+        if speaker == coding.CLIENT and code in coding.CLIENT_PRIMARY:
             raise ExampleError(
                 f"line {line}: a client turn has one talk type; {code!r} is not the primary "
                 f"{primary!r}"

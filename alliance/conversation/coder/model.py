@@ -24,7 +24,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from alliance.conversation import coding as c
+from alliance.conversation import coding
 from alliance.conversation.coder.examples import Example
 from alliance.conversation.coder.rules import is_filler
 from alliance.conversation.coder.text import normalise, sentences
@@ -102,7 +102,7 @@ def _fit(texts: list[str], labels: list[str], c_value: float, what: str) -> Clas
 # looser than any set of written examples.
 THERAPIST_C = 0.05
 CLIENT_C = 0.3
-_QUESTIONS = (c.OPEN_QUESTION, c.CLOSED_QUESTION)
+_QUESTIONS = (coding.OPEN_QUESTION, coding.CLOSED_QUESTION)
 
 
 def therapist_sentences(examples: Sequence[Example]) -> tuple[list[str], list[str]]:
@@ -115,12 +115,12 @@ def therapist_sentences(examples: Sequence[Example]) -> tuple[list[str], list[st
     texts: list[str] = []
     labels: list[str] = []
     for example in examples:
-        if example.speaker != c.THERAPIST or len(example.codes) != 1:
+        if example.speaker != coding.THERAPIST or len(example.codes) != 1:
             continue
         if example.primary in _QUESTIONS:
             continue
         parts = sentences(example.text)
-        if example.primary != c.OTHER:
+        if example.primary != coding.OTHER:
             parts = [part for part in parts if not is_filler(part)] or parts
         texts.extend(parts)
         labels.extend([example.primary] * len(parts))
@@ -133,5 +133,5 @@ def train_therapist(examples: Sequence[Example]) -> Classifier:
 
 
 def train_client(examples: Sequence[Example]) -> Classifier:
-    rows = [e for e in examples if e.speaker == c.CLIENT]
+    rows = [e for e in examples if e.speaker == coding.CLIENT]
     return _fit([e.text for e in rows], [e.primary for e in rows], CLIENT_C, "client")

@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from alliance.conversation import coding as c
+from alliance.conversation import coding
 from alliance.conversation.coder.coder import RuleModelCoder
 from alliance.conversation.coder.examples import (
     SHIPPED_EXAMPLES,
@@ -79,7 +79,7 @@ def training_examples(own: list[Example], with_shipped: bool) -> list[Example]:
     if with_shipped:
         return own + shipped
     examples = list(own)
-    for speaker in c.SPEAKERS:
+    for speaker in coding.SPEAKERS:
         if not any(example.speaker == speaker for example in own):
             examples += [example for example in shipped if example.speaker == speaker]
     return examples
@@ -108,8 +108,8 @@ def train(name: str, source: Path, *, with_shipped: bool = False) -> StoredCoder
         "created": timezone.now().isoformat(timespec="seconds"),
         "source": source.name,
         "rows": len(own),
-        "therapist_rows": sum(1 for e in own if e.speaker == c.THERAPIST),
-        "client_rows": sum(1 for e in own if e.speaker == c.CLIENT),
+        "therapist_rows": sum(1 for e in own if e.speaker == coding.THERAPIST),
+        "client_rows": sum(1 for e in own if e.speaker == coding.CLIENT),
         "counts": dict(sorted(counts.items())),
         "with_shipped": with_shipped,
         "sha256": fingerprint(folder / "examples.csv"),

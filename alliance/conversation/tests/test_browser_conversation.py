@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from alliance.conversation.models import Transcript
 from alliance.conversation.tasks import analyze_transcript
-from alliance.conversation.tests.builders import REFLECTION_INDEX, SESSION_TEXT, RuleCoder
+from alliance.conversation.tests.helpers import REFLECTION_INDEX, SESSION_TEXT, RuleCoder
 from alliance.testing.personas import Personas
 
 pytestmark = pytest.mark.browser

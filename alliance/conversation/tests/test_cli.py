@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from alliance.conversation.tests.builders import REFLECTION_INDEX, SESSION_TEXT, RuleCoder
+from alliance.conversation.tests.helpers import REFLECTION_INDEX, SESSION_TEXT, RuleCoder
 
 ALLIANCE = Path(sys.executable).parent / "alliance"
 TURN_KEYS = {"index", "speaker", "text", "start", "codes", "primary"}

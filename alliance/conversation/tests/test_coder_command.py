@@ -10,7 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from alliance.conversation import coding as c
+from alliance.conversation import coding
 from alliance.conversation.coder import active_coder, store
 
 PRACTICE_CSV = """speaker,text,primary,codes
@@ -88,12 +88,12 @@ def test_use_makes_active_coder_the_trained_one_and_back(data_dir, practice_csv)
     assert coder.version == store.stored()[0].version
     coded = coder.code(
         [
-            c.Turn(0, c.THERAPIST, "What did the week bring?"),
-            c.Turn(1, c.CLIENT, "I'm going to switch the telly off at ten."),
+            coding.Turn(0, coding.THERAPIST, "What did the week bring?"),
+            coding.Turn(1, coding.CLIENT, "I'm going to switch the telly off at ten."),
         ]
     )
-    assert coded[0].primary == c.OPEN_QUESTION
-    assert coded[1].primary == c.CHANGE_TALK
+    assert coded[0].primary == coding.OPEN_QUESTION
+    assert coded[1].primary == coding.CHANGE_TALK
     assert active_coder() is coder  # trained once per process
     run("use", "shipped")
     assert active_coder().name == "shipped"
@@ -118,8 +118,8 @@ def test_a_side_without_rows_uses_the_shipped_examples(data_dir, tmp_path):
     out = run("train", str(therapist_only), "--name", "questions")
     assert "No client rows: client turns use the shipped examples." in out
     run("use", "questions")
-    coded = active_coder().code([c.Turn(0, c.CLIENT, "I really want to stop smoking.")])
-    assert coded[0].primary == c.CHANGE_TALK
+    coded = active_coder().code([coding.Turn(0, coding.CLIENT, "I really want to stop smoking.")])
+    assert coded[0].primary == coding.CHANGE_TALK
 
 
 def test_with_shipped_adds_the_shipped_examples(data_dir, practice_csv):

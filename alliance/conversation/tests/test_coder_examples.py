@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from alliance.conversation import coding as c
+from alliance.conversation import coding
 from alliance.conversation.coder import shipped_coder
 from alliance.conversation.coder.examples import SHIPPED_EXAMPLES, read_examples
 from alliance.conversation.coder.training import write_examples
@@ -21,14 +21,14 @@ def examples():
 
 def test_there_are_enough_examples_of_every_code(examples):
     speakers = Counter(e.speaker for e in examples)
-    assert speakers[c.THERAPIST] >= 2500
-    assert speakers[c.CLIENT] >= 1500
+    assert speakers[coding.THERAPIST] >= 2500
+    assert speakers[coding.CLIENT] >= 1500
     primaries = Counter(e.primary for e in examples)
-    for code in (*c.THERAPIST_CODES, *c.CLIENT_PRIMARY):
+    for code in (*coding.THERAPIST_CODES, *coding.CLIENT_PRIMARY):
         assert primaries[code] >= 100, code
-    markers = Counter(code for e in examples for code in e.codes if code in c.CLIENT_MARKERS)
-    assert markers[c.WITHDRAWAL] >= 50 and markers[c.CONFRONTATION] >= 50
-    assert sum(1 for e in examples if len(e.codes) > 1 and e.speaker == c.THERAPIST) >= 500
+    markers = Counter(code for e in examples for code in e.codes if code in coding.CLIENT_MARKERS)
+    assert markers[coding.WITHDRAWAL] >= 50 and markers[coding.CONFRONTATION] >= 50
+    assert sum(1 for e in examples if len(e.codes) > 1 and e.speaker == coding.THERAPIST) >= 500
 
 
 def test_the_licence_note_sits_beside_the_examples():
@@ -46,7 +46,7 @@ def test_the_script_regenerates_the_csv_exactly(tmp_path: Path):
 def test_the_coder_agrees_with_its_own_single_code_examples(examples):
     coder = shipped_coder()
     single = [e for e in examples if len(e.codes) == 1]
-    turns = [c.Turn(i, e.speaker, e.text) for i, e in enumerate(single)]
+    turns = [coding.Turn(i, e.speaker, e.text) for i, e in enumerate(single)]
     coded = coder.code(turns)
     agree = sum(one.primary == e.primary for one, e in zip(coded, single, strict=True))
     # Not 1.0: strong regularisation, and the rules overrule the examples where they are sure.

@@ -14,7 +14,7 @@ from django.urls import reverse
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.conversation.models import AnalysisStatus, ConversationReport, Transcript
 from alliance.conversation.tasks import analyze_transcript
-from alliance.conversation.tests.builders import (
+from alliance.conversation.tests.helpers import (
     REFLECTION_INDEX,
     SESSION_TEXT,
     RuleCoder,

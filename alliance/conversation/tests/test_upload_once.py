@@ -17,7 +17,7 @@ from alliance.audit.services import Actor
 from alliance.conversation import importers, services
 from alliance.conversation.models import AnalysisStatus, Transcript
 from alliance.conversation.services import mark_analysis_failed, upload_transcript
-from alliance.conversation.tests.builders import SESSION_TEXT, sample_upload, uploaded
+from alliance.conversation.tests.helpers import SESSION_TEXT, sample_upload, uploaded
 
 pytestmark = pytest.mark.django_db
 

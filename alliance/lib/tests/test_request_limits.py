@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from django.urls import reverse
 
-from alliance.lib.tests.oversized import post_huge_body
+from alliance.lib.tests.helpers import post_huge_body
 
 HUGE = 300 * 1024 * 1024
 

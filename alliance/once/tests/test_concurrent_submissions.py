@@ -26,7 +26,7 @@ from alliance.accounts.models import User
 from alliance.appointments.models import CalendarFeed
 from alliance.appointments.tests.helpers import book_data
 from alliance.conversation.models import Transcript
-from alliance.conversation.tests.builders import sample_upload
+from alliance.conversation.tests.helpers import sample_upload
 from alliance.goals.models import Goal, GoalRating
 from alliance.goals.tests.helpers import active_goal
 from alliance.sessions.models import PrivateNote, SessionPreparation, SessionRecord

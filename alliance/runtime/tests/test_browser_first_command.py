@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from alliance.runtime.tests.processes import free_port, healthz, wait_for
+from alliance.runtime.tests.helpers import free_port, healthz, wait_for
 from alliance.testing.browser import PHONE
 
 pytestmark = pytest.mark.browser

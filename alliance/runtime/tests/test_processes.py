@@ -12,8 +12,8 @@ import sqlite3
 import time
 from pathlib import Path
 
-from alliance.lib.tests.oversized import post_huge_body
-from alliance.runtime.tests.processes import (
+from alliance.lib.tests.helpers import post_huge_body
+from alliance.runtime.tests.helpers import (
     alive,
     free_port,
     fresh_install,

@@ -3,9 +3,10 @@
     python -m alliance.conversation.coder.training.write_examples
 
 Deterministic (a fixed seed): the same banks always give the same file. Every line comes from the
-hand-written templates and lines in ``topics.py``, ``therapist_lines.py`` and ``client_lines.py``,
-combined with transcription habits (fillers, repeated words, missing question marks) by
-``grammar.py``. See NOTICE.md for the licence.
+hand-written templates and lines in ``topics.toml``, ``therapist_lines.toml``,
+``therapist_speech.toml`` and ``client_lines.toml`` (read by ``banks.py``), combined with
+transcription habits (fillers, repeated words, missing question marks) by ``grammar.py``. See
+NOTICE.md for the licence.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from alliance.conversation import coding as c
+from alliance.conversation import coding
 from alliance.conversation.coder.coder import ordered
 from alliance.conversation.coder.examples import SHIPPED_EXAMPLES, Example, write_examples
-from alliance.conversation.coder.training import client_lines, therapist_lines, therapist_speech
+from alliance.conversation.coder.training import banks
+from alliance.conversation.coder.training.banks import TOPICS, Topic
 from alliance.conversation.coder.training.grammar import (
     capitalise,
     decapitalise,
@@ -31,7 +33,6 @@ from alliance.conversation.coder.training.grammar import (
     to_you,
     with_prefix,
 )
-from alliance.conversation.coder.training.topics import TOPICS, Topic
 
 SEED = 6
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -45,24 +46,24 @@ def _merge(*banks: dict[str, list[str]]) -> dict[str, list[str]]:
     return merged
 
 
-THERAPIST_TEMPLATES = _merge(therapist_lines.TEMPLATES, therapist_speech.TEMPLATES)
-THERAPIST_LINES = _merge(therapist_lines.LINES, therapist_speech.LINES)
+THERAPIST_TEMPLATES = _merge(banks.THERAPIST_LINES.templates, banks.THERAPIST_SPEECH.templates)
+THERAPIST_LINES = _merge(banks.THERAPIST_LINES.lines, banks.THERAPIST_SPEECH.lines)
 
 THERAPIST_TARGETS = {
-    c.OTHER: 500,
-    c.OPEN_QUESTION: 520,
-    c.CLOSED_QUESTION: 450,
-    c.SIMPLE_REFLECTION: 750,
-    c.COMPLEX_REFLECTION: 650,
-    c.AFFIRMATION: 260,
-    c.ADVICE: 450,
+    coding.OTHER: 500,
+    coding.OPEN_QUESTION: 520,
+    coding.CLOSED_QUESTION: 450,
+    coding.SIMPLE_REFLECTION: 750,
+    coding.COMPLEX_REFLECTION: 650,
+    coding.AFFIRMATION: 260,
+    coding.ADVICE: 450,
     "advice_with_permission": 60,
-    c.INFORMATION: 450,
-    c.SELF_DISCLOSURE: 140,
-    c.JUDGMENT: 320,
-    c.STRUCTURING: 220,
+    coding.INFORMATION: 450,
+    coding.SELF_DISCLOSURE: 140,
+    coding.JUDGMENT: 320,
+    coding.STRUCTURING: 220,
 }
-CLIENT_TARGETS = {c.CHANGE_TALK: 850, c.SUSTAIN_TALK: 650, c.NEUTRAL: 700}
+CLIENT_TARGETS = {coding.CHANGE_TALK: 850, coding.SUSTAIN_TALK: 650, coding.NEUTRAL: 700}
 QUESTION_PREFIXES = (
     "So ",
     "So, ",
@@ -133,7 +134,7 @@ class Writer:
             if index >= len(tips):
                 return None
             tip = tips[index]
-            if speaker == c.CLIENT:
+            if speaker == coding.CLIENT:
                 tip = to_me(tip)
                 return None if has_you(tip) else tip
             return tip
@@ -144,8 +145,8 @@ class Writer:
             return rng.choice(topic["feel"])
         if name == "reason_you":
             return to_you(rng.choice(topic["reasons"]))
-        if name in therapist_speech.EXTRA_SLOTS:
-            return rng.choice(therapist_speech.EXTRA_SLOTS[name])
+        if name in banks.EXTRA_SLOTS:
+            return rng.choice(banks.EXTRA_SLOTS[name])
         bank = {
             "it": "it",
             "ger": "ger",
@@ -162,7 +163,7 @@ class Writer:
         if bank is None:
             raise KeyError(f"unknown slot {name!r}")
         value: str = rng.choice(topic[bank])  # type: ignore[literal-required]
-        return to_you(value) if speaker == c.THERAPIST else value
+        return to_you(value) if speaker == coding.THERAPIST else value
 
     # --- therapist -----------------------------------------------------------------------
 
@@ -183,10 +184,10 @@ class Writer:
 
     def therapist_speech(self, text: str, code: str) -> str:
         rng = self.rng
-        question = code in (c.OPEN_QUESTION, c.CLOSED_QUESTION)
-        if code != c.OTHER and rng.random() < 0.3:
+        question = code in (coding.OPEN_QUESTION, coding.CLOSED_QUESTION)
+        if code != coding.OTHER and rng.random() < 0.3:
             text = with_prefix(text, rng, QUESTION_PREFIXES) if question else with_prefix(text, rng)
-        if code != c.OTHER and rng.random() < 0.25:
+        if code != coding.OTHER and rng.random() < 0.25:
             text = disfluent(text, rng)
         if question and rng.random() < 0.12:
             text = text.rstrip("?") + rng.choice((".", "", "..."))
@@ -194,14 +195,14 @@ class Writer:
 
     def therapist_singles(self) -> None:
         for code, target in THERAPIST_TARGETS.items():
-            label = c.ADVICE if code == "advice_with_permission" else code
-            self._fill_to(target, partial(self.therapist_text, code), c.THERAPIST, label)
-        fillers = therapist_lines.LINES[c.OTHER]
+            label = coding.ADVICE if code == "advice_with_permission" else code
+            self._fill_to(target, partial(self.therapist_text, code), coding.THERAPIST, label)
+        fillers = banks.THERAPIST_LINES.lines[coding.OTHER]
         self._fill_to(
             120,
             lambda: f"{self.rng.choice(fillers)} {self.rng.choice(fillers)}",
-            c.THERAPIST,
-            c.OTHER,
+            coding.THERAPIST,
+            coding.OTHER,
         )
 
     def _fill_to(
@@ -216,26 +217,26 @@ class Writer:
 
     def therapist_combos(self, count: int) -> None:
         rng = self.rng
-        reflections = (c.SIMPLE_REFLECTION, c.COMPLEX_REFLECTION)
-        questions = (c.OPEN_QUESTION, c.CLOSED_QUESTION)
+        reflections = (coding.SIMPLE_REFLECTION, coding.COMPLEX_REFLECTION)
+        questions = (coding.OPEN_QUESTION, coding.CLOSED_QUESTION)
         shapes: list[Callable[[], tuple[list[str], set[str]] | None]] = [
-            lambda: self._parts([rng.choice(reflections), c.OPEN_QUESTION]),
-            lambda: self._parts([rng.choice(reflections), c.CLOSED_QUESTION]),
-            lambda: self._parts([c.AFFIRMATION, rng.choice(questions)]),
-            lambda: self._parts([c.AFFIRMATION, rng.choice(reflections)]),
-            lambda: self._parts([rng.choice(reflections), c.AFFIRMATION]),
-            lambda: self._parts([c.SIMPLE_REFLECTION, c.COMPLEX_REFLECTION]),
-            lambda: self._parts([c.INFORMATION, rng.choice(questions)]),
-            lambda: self._parts([rng.choice(reflections), c.INFORMATION]),
-            lambda: self._parts([c.STRUCTURING, c.OPEN_QUESTION]),
-            lambda: self._parts([c.SELF_DISCLOSURE, c.ADVICE]),
-            lambda: self._parts([c.SELF_DISCLOSURE, rng.choice(questions)]),
-            lambda: self._parts([c.JUDGMENT, c.ADVICE]),
-            lambda: self._parts([rng.choice(reflections), c.ADVICE]),
-            lambda: self._parts([c.ADVICE, c.CLOSED_QUESTION]),
-            lambda: self._parts([rng.choice(reflections), c.STRUCTURING]),
+            lambda: self._parts([rng.choice(reflections), coding.OPEN_QUESTION]),
+            lambda: self._parts([rng.choice(reflections), coding.CLOSED_QUESTION]),
+            lambda: self._parts([coding.AFFIRMATION, rng.choice(questions)]),
+            lambda: self._parts([coding.AFFIRMATION, rng.choice(reflections)]),
+            lambda: self._parts([rng.choice(reflections), coding.AFFIRMATION]),
+            lambda: self._parts([coding.SIMPLE_REFLECTION, coding.COMPLEX_REFLECTION]),
+            lambda: self._parts([coding.INFORMATION, rng.choice(questions)]),
+            lambda: self._parts([rng.choice(reflections), coding.INFORMATION]),
+            lambda: self._parts([coding.STRUCTURING, coding.OPEN_QUESTION]),
+            lambda: self._parts([coding.SELF_DISCLOSURE, coding.ADVICE]),
+            lambda: self._parts([coding.SELF_DISCLOSURE, rng.choice(questions)]),
+            lambda: self._parts([coding.JUDGMENT, coding.ADVICE]),
+            lambda: self._parts([rng.choice(reflections), coding.ADVICE]),
+            lambda: self._parts([coding.ADVICE, coding.CLOSED_QUESTION]),
+            lambda: self._parts([rng.choice(reflections), coding.STRUCTURING]),
             lambda: self._parts(
-                [rng.choice(reflections), rng.choice(reflections), c.OPEN_QUESTION]
+                [rng.choice(reflections), rng.choice(reflections), coding.OPEN_QUESTION]
             ),
             self._permission_then_advice,
             self._summary,
@@ -253,7 +254,7 @@ class Writer:
             if rng.random() < 0.2:
                 text = disfluent(text, rng)
             final = ordered(codes)
-            if self.add(c.THERAPIST, text, final, final[0]):
+            if self.add(coding.THERAPIST, text, final, final[0]):
                 added += 1
 
     def _parts(self, codes: list[str]) -> tuple[list[str], set[str]] | None:
@@ -271,41 +272,45 @@ class Writer:
         return parts, set(codes)
 
     def _permission_then_advice(self) -> tuple[list[str], set[str]] | None:
-        advice = self.therapist_text(c.ADVICE, plain=True)
+        advice = self.therapist_text(coding.ADVICE, plain=True)
         if advice is None:
             return None
-        question = self.rng.choice(therapist_lines.PERMISSION_QUESTIONS)
-        return [question, advice], {c.CLOSED_QUESTION, c.ADVICE}
+        question = self.rng.choice(banks.PERMISSION_QUESTIONS)
+        return [question, advice], {coding.CLOSED_QUESTION, coding.ADVICE}
 
     def _summary(self) -> tuple[list[str], set[str]] | None:
         rng = self.rng
         topic = rng.choice(TOPICS)
         pieces = [
-            self.fill(rng.choice(THERAPIST_TEMPLATES[c.SIMPLE_REFLECTION]), topic, c.THERAPIST),
-            self.fill(rng.choice(THERAPIST_TEMPLATES[c.COMPLEX_REFLECTION]), topic, c.THERAPIST),
+            self.fill(
+                rng.choice(THERAPIST_TEMPLATES[coding.SIMPLE_REFLECTION]), topic, coding.THERAPIST
+            ),
+            self.fill(
+                rng.choice(THERAPIST_TEMPLATES[coding.COMPLEX_REFLECTION]), topic, coding.THERAPIST
+            ),
         ]
         if any(piece is None for piece in pieces):
             return None
-        parts = [rng.choice(therapist_lines.SUMMARY_OPENINGS), *(p for p in pieces if p)]
-        codes = {c.STRUCTURING, c.SIMPLE_REFLECTION, c.COMPLEX_REFLECTION}
+        parts = [rng.choice(banks.SUMMARY_OPENINGS), *(p for p in pieces if p)]
+        codes = {coding.STRUCTURING, coding.SIMPLE_REFLECTION, coding.COMPLEX_REFLECTION}
         if rng.random() < 0.4:
             parts.append(rng.choice(("Did I get that right?", "Did I miss anything?")))
-            codes.add(c.CLOSED_QUESTION)
+            codes.add(coding.CLOSED_QUESTION)
         elif rng.random() < 0.3:
             parts.append(rng.choice(("What did I miss?", "What would you add?")))
-            codes.add(c.OPEN_QUESTION)
+            codes.add(coding.OPEN_QUESTION)
         return parts, codes
 
     # --- client --------------------------------------------------------------------------
 
     def client_text(self, code: str, plain: bool = False) -> str | None:
         rng = self.rng
-        lines = client_lines.LINES[code]
-        templates = client_lines.TEMPLATES[code]
+        lines = banks.CLIENT_LINES.lines[code]
+        templates = banks.CLIENT_LINES.templates[code]
         if rng.random() < len(lines) / (len(lines) + 2 * len(templates)):
             text: str | None = rng.choice(lines)
         else:
-            text = self.fill(rng.choice(templates), rng.choice(TOPICS), c.CLIENT)
+            text = self.fill(rng.choice(templates), rng.choice(TOPICS), coding.CLIENT)
         if text is None or plain:
             return text
         if rng.random() < 0.25:
@@ -316,17 +321,17 @@ class Writer:
 
     def client_singles(self) -> None:
         for code, target in CLIENT_TARGETS.items():
-            self._fill_to(target, partial(self.client_text, code), c.CLIENT, code)
+            self._fill_to(target, partial(self.client_text, code), coding.CLIENT, code)
         for lines, marker in (
-            (client_lines.WITHDRAWAL, c.WITHDRAWAL),
-            (client_lines.CONFRONTATION, c.CONFRONTATION),
+            (banks.WITHDRAWAL, coding.WITHDRAWAL),
+            (banks.CONFRONTATION, coding.CONFRONTATION),
         ):
             for text, primary in lines:
-                self.add(c.CLIENT, text, (primary, marker), primary)
+                self.add(coding.CLIENT, text, (primary, marker), primary)
             for _ in range(len(lines)):
                 text, primary = self.rng.choice(lines)
                 self.add(
-                    c.CLIENT,
+                    coding.CLIENT,
                     with_prefix(text, self.rng, CLIENT_PREFIXES),
                     (primary, marker),
                     primary,
@@ -335,12 +340,12 @@ class Writer:
     def client_combos(self, count: int) -> None:
         rng = self.rng
         shapes = [
-            (c.NEUTRAL, c.CHANGE_TALK),
-            (c.NEUTRAL, c.SUSTAIN_TALK),
-            (c.CHANGE_TALK, c.CHANGE_TALK),
-            (c.SUSTAIN_TALK, c.SUSTAIN_TALK),
-            (c.NEUTRAL, c.NEUTRAL),
-            (c.CHANGE_TALK, c.NEUTRAL),
+            (coding.NEUTRAL, coding.CHANGE_TALK),
+            (coding.NEUTRAL, coding.SUSTAIN_TALK),
+            (coding.CHANGE_TALK, coding.CHANGE_TALK),
+            (coding.SUSTAIN_TALK, coding.SUSTAIN_TALK),
+            (coding.NEUTRAL, coding.NEUTRAL),
+            (coding.CHANGE_TALK, coding.NEUTRAL),
         ]
         added = attempts = 0
         while added < count and attempts < count * 30:
@@ -350,17 +355,17 @@ class Writer:
             two = self.client_text(second, plain=True)
             if not one or not two or len(one.split()) + len(two.split()) < 6:
                 continue
-            primary = second if second != c.NEUTRAL else first
+            primary = second if second != coding.NEUTRAL else first
             text = f"{one} {two}"
             if rng.random() < 0.3:
                 text = disfluent(text, rng)
-            if self.add(c.CLIENT, text, (primary,), primary):
+            if self.add(coding.CLIENT, text, (primary,), primary):
                 added += 1
 
 
 def _voice(code: str) -> str:
     """Whose first person fills a therapist template: a self-disclosure speaks of 'my' habits."""
-    return c.CLIENT if code == c.SELF_DISCLOSURE else c.THERAPIST
+    return coding.CLIENT if code == coding.SELF_DISCLOSURE else coding.THERAPIST
 
 
 def build() -> list[Example]:

@@ -9,14 +9,20 @@ preparation are the exceptions, written directly (see there why).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Max
 from django.utils import timezone
 
-from alliance.agreements.models import Acknowledgement, Agreement, AgreementReview, AgreementVersion
+from alliance.agreements.models import (
+    Acknowledgement,
+    Agreement,
+    AgreementReview,
+    AgreementTemplate,
+    AgreementVersion,
+)
 from alliance.agreements.services import (
     acknowledge,
     current_version,
@@ -82,24 +88,11 @@ def create_agreements(build: DemoBuild) -> None:
     client's words at an early session, acknowledged by the client a day later; reviewed since
     where a review is due. One of dana's newest clients has not acknowledged yet, and one of her
     older agreements is due for review."""
-    rng = build.rng
-    template = template_for(build.practice)
-    sections = dict(template.sections)
-    for placeholder, detail in notes.TEMPLATE_DETAILS:
-        sections = {key: text.replace(placeholder, detail) for key, text in sections.items()}
-    template.sections = sections
-    template.save(update_fields=["sections"])
-
+    template = _fill_in_template(build)
     opened = open_episodes(build)
     pool = _dana_pool(build, opened)
     unacknowledged = pool[-1]
-    last_changes = dict(
-        PhaseChange.objects.filter(episode__practice=build.practice)
-        .exclude(from_phase="")
-        .values("episode_id")
-        .annotate(last=Max("changed_at"))
-        .values_list("episode_id", "last")
-    )
+    last_changes = _last_phase_changes(build)
     weeks = template.review_every_weeks
     due_candidates = [
         o
@@ -107,58 +100,111 @@ def create_agreements(build: DemoBuild) -> None:
         if _is_due(build, _version_at(o), last_changes.get(o.episode.pk), weeks)
     ]
     due = (due_candidates or pool[:1])[0]
-    versions: list[AgreementVersion] = []
-    reviews: list[AgreementReview] = []
-    agreements: list[Agreement] = []
-    acknowledgements: list[Acknowledgement] = []
+    written = _AgreementRows()
     for item in opened:
         version_at = _version_at(item)
-        agreement = draft_agreement(actor=item.therapist, episode=item.episode)
-        first = current_version(agreement)
-        words = dict(first.sections)
-        words["purpose"] = (
-            f"{words['purpose'].split('[')[0].rstrip()}\n\n"
-            f"{notes.PURPOSE_INTRO} “{rng.choice(notes.PURPOSES)}”"
-        )
-        second = save_version(
-            actor=item.therapist,
-            agreement=agreement,
-            sections=words,
-            terms=terms_of(first),
-            note="Purpose written together.",
-        )
+        agreement, first, second = _draft_with_purpose(build, item)
         drafted = build.session_start(item.plan.started_on, 8) + timedelta(minutes=40)
         first.created_at, second.created_at = drafted, version_at
-        versions += [first, second]
+        written.versions += [first, second]
         reviewed_at = version_at
         last_change = last_changes.get(item.episode.pk)
         if item is not due and _is_due(build, version_at, last_change, weeks):
             reviewed_at = _review_at(build, item, last_change, weeks)
-            review = mark_reviewed(
-                actor=item.therapist, agreement=agreement, note=rng.choice(notes.REVIEW_NOTES)
-            )
-            review.reviewed_at = reviewed_at
-            reviews.append(review)
+            written.reviews.append(_reviewed(build, item, agreement, reviewed_at))
         agreement.created_at, agreement.reviewed_at = drafted, reviewed_at
-        agreements.append(agreement)
+        written.agreements.append(agreement)
         build.agreements += 1
-        if item is unacknowledged:
-            continue
-        client = item.episode.client.user
-        acknowledgement = acknowledge(actor=Actor(user=client), version=second)
-        acknowledgement.acknowledged_at = version_at + timedelta(days=1, hours=rng.randint(0, 8))
-        acknowledgements.append(acknowledgement)
-        build.acknowledged += 1
-    # Back-dated in one query per model (the services stamp "now").
-    AgreementVersion.objects.bulk_update(versions, ["created_at"])
-    AgreementReview.objects.bulk_update(reviews, ["reviewed_at"])
-    Agreement.objects.bulk_update(agreements, ["created_at", "reviewed_at"])
-    Acknowledgement.objects.bulk_update(acknowledgements, ["acknowledged_at"])
+        if item is not unacknowledged:
+            written.acknowledgements.append(_acknowledged(build, item, second, version_at))
+            build.acknowledged += 1
+    written.back_date()
     build.highlights += [
         f"{unacknowledged.plan.full_name} ({unacknowledged.plan.username}): "
         "their therapy agreement is waiting for them to acknowledge it",
         f"{due.plan.full_name} ({due.plan.username}): their therapy agreement is due for review",
     ]
+
+
+@dataclass
+class _AgreementRows:
+    """What ``create_agreements`` wrote, with the times it should carry."""
+
+    versions: list[AgreementVersion] = field(default_factory=list)
+    reviews: list[AgreementReview] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
+    acknowledgements: list[Acknowledgement] = field(default_factory=list)
+
+    def back_date(self) -> None:
+        """Back-dated in one query per model (the services stamp "now")."""
+        AgreementVersion.objects.bulk_update(self.versions, ["created_at"])
+        AgreementReview.objects.bulk_update(self.reviews, ["reviewed_at"])
+        Agreement.objects.bulk_update(self.agreements, ["created_at", "reviewed_at"])
+        Acknowledgement.objects.bulk_update(self.acknowledgements, ["acknowledged_at"])
+
+
+def _fill_in_template(build: DemoBuild) -> AgreementTemplate:
+    """The practice's agreement template with the demo practice's details in its placeholders."""
+    template = template_for(build.practice)
+    sections = dict(template.sections)
+    for placeholder, detail in notes.TEMPLATE_DETAILS:
+        sections = {key: text.replace(placeholder, detail) for key, text in sections.items()}
+    template.sections = sections
+    template.save(update_fields=["sections"])
+    return template
+
+
+def _last_phase_changes(build: DemoBuild) -> dict[int, datetime]:
+    """Each episode's latest phase change (its first phase, set at the start, left out)."""
+    return dict(
+        PhaseChange.objects.filter(episode__practice=build.practice)
+        .exclude(from_phase="")
+        .values("episode_id")
+        .annotate(last=Max("changed_at"))
+        .values_list("episode_id", "last")
+    )
+
+
+def _draft_with_purpose(
+    build: DemoBuild, item: OpenEpisode
+) -> tuple[Agreement, AgreementVersion, AgreementVersion]:
+    """The agreement as drafted from the template, and its second version with the purpose
+    written in the client's words."""
+    agreement = draft_agreement(actor=item.therapist, episode=item.episode)
+    first = current_version(agreement)
+    words = dict(first.sections)
+    words["purpose"] = (
+        f"{words['purpose'].split('[')[0].rstrip()}\n\n"
+        f"{notes.PURPOSE_INTRO} “{build.rng.choice(notes.PURPOSES)}”"
+    )
+    second = save_version(
+        actor=item.therapist,
+        agreement=agreement,
+        sections=words,
+        terms=terms_of(first),
+        note="Purpose written together.",
+    )
+    return agreement, first, second
+
+
+def _reviewed(
+    build: DemoBuild, item: OpenEpisode, agreement: Agreement, reviewed_at: datetime
+) -> AgreementReview:
+    review = mark_reviewed(
+        actor=item.therapist, agreement=agreement, note=build.rng.choice(notes.REVIEW_NOTES)
+    )
+    review.reviewed_at = reviewed_at
+    return review
+
+
+def _acknowledged(
+    build: DemoBuild, item: OpenEpisode, version: AgreementVersion, version_at: datetime
+) -> Acknowledgement:
+    """The client's acknowledgement, a day (and a few hours) after the version was written."""
+    client = item.episode.client.user
+    acknowledgement = acknowledge(actor=Actor(user=client), version=version)
+    acknowledgement.acknowledged_at = version_at + timedelta(days=1, hours=build.rng.randint(0, 8))
+    return acknowledgement
 
 
 def _version_at(item: OpenEpisode) -> datetime:
@@ -201,53 +247,86 @@ class _GoalLife:
     unrated_tail: bool = False  # the client stopped rating it: due for review
 
 
+@dataclass(frozen=True)
+class _GoalCast:
+    """The episodes whose goals tell a story: chris's, and one each with a goal due for review,
+    a goal revised and a goal dropped."""
+
+    chris: OpenEpisode
+    due_in: OpenEpisode
+    revised_in: OpenEpisode
+    dropped_in: OpenEpisode
+
+    @classmethod
+    def of(cls, build: DemoBuild, opened: list[OpenEpisode]) -> _GoalCast:
+        long_ones = [o for o in opened if len(o.attended) >= 8]
+        chris = opened[0]
+        assert chris.plan.username == build.plans[0].username
+        by_therapist = {
+            name: [o for o in long_ones if o.plan.therapist == name and o is not chris]
+            for name in ("dana", "miguel", "priya")
+        }
+        return cls(
+            chris=chris,
+            due_in=(by_therapist["priya"] or long_ones)[0],
+            revised_in=(by_therapist["miguel"] or long_ones)[0],
+            dropped_in=(by_therapist["priya"] or long_ones)[-1],
+        )
+
+
 def create_goals(build: DemoBuild) -> None:
     """One to three goals per open episode, rated by the client (and now and then the
     therapist) after each session, the ratings mostly rising. Across the practice some goals
     were achieved, one revised, one dropped; chris has proposed a new one, and one goal has
     gone unrated long enough to be due for review."""
-    rng = build.rng
     opened = open_episodes(build)
-    long_ones = [o for o in opened if len(o.attended) >= 8]
-    chris = opened[0]
-    assert chris.plan.username == build.plans[0].username
-    by_therapist = {
-        name: [o for o in long_ones if o.plan.therapist == name and o is not chris]
-        for name in ("dana", "miguel", "priya")
-    }
-    revised_in = (by_therapist["miguel"] or long_ones)[0]
-    dropped_in = (by_therapist["priya"] or long_ones)[-1]
-    due_in = (by_therapist["priya"] or long_ones)[0]
+    cast = _GoalCast.of(build, opened)
     ratings: list[GoalRating] = []
-    highlights: dict[str, str] = {}
     for item in opened:
-        count = len(item.attended)
-        start = min(1, count - 1)
-        lives = [
-            _GoalLife(words, start, count - 1)
-            for words in rng.sample(notes.GOALS, rng.randint(1, 3))
-        ]
-        if item is chris or (item is not due_in and count >= 10 and rng.random() < 0.3):
-            lives[0].ending, lives[0].last = "achieved", max(start, count - rng.randint(3, 5))
-        if item is due_in:
-            lives[-1].unrated_tail = True
-            highlights["due"] = f"{item.plan.full_name} ({item.plan.username})"
-        if item is revised_in:
-            old, new = rng.choice(notes.REVISIONS)
-            lives.append(_GoalLife(old, start, max(start, count // 2), "revised"))
-            lives.append(_GoalLife(new, min(count - 1, count // 2 + 1), count - 1))
-            highlights["revised"] = f"{item.plan.full_name} ({item.plan.username})"
-        if item is dropped_in:
-            unused = [words for words in notes.GOALS if all(words != life.words for life in lives)]
-            lives.append(_GoalLife(rng.choice(unused), start, start + 3, "dropped"))
-        ratings += _goals_for(build, item, lives)
+        ratings += _goals_for(build, item, _goal_lives(build.rng, item, cast))
     # Several hundred back-dated ratings: ``rate_goal`` stamps "now" and writes an audit row,
     # so each would need a second query to back-date it; they go in bulk instead, checked
     # against the same 0-10 scale. The load's audit row covers them.
     GoalRating.objects.bulk_create(ratings)
     build.goal_ratings = len(ratings)
 
-    words = rng.choice(notes.PROPOSALS)
+    chris = cast.chris
+    words = _propose_a_goal(build, chris)
+    build.goals[GoalStatus.PROPOSED] += 1
+    build.highlights += [
+        f"{chris.plan.full_name} ({chris.plan.username}): proposed a new goal (“{words}”), "
+        "waiting for dana to confirm it",
+        f"{cast.due_in.plan.full_name} ({cast.due_in.plan.username}): a goal due for review "
+        "(not rated for four sessions)",
+        f"{cast.revised_in.plan.full_name} ({cast.revised_in.plan.username}): a goal whose "
+        "wording was revised",
+    ]
+
+
+def _goal_lives(rng: random.Random, item: OpenEpisode, cast: _GoalCast) -> list[_GoalLife]:
+    """One to three goals for the episode, and what becomes of them."""
+    count = len(item.attended)
+    start = min(1, count - 1)
+    lives = [
+        _GoalLife(words, start, count - 1) for words in rng.sample(notes.GOALS, rng.randint(1, 3))
+    ]
+    if item is cast.chris or (item is not cast.due_in and count >= 10 and rng.random() < 0.3):
+        lives[0].ending, lives[0].last = "achieved", max(start, count - rng.randint(3, 5))
+    if item is cast.due_in:
+        lives[-1].unrated_tail = True
+    if item is cast.revised_in:
+        old, new = rng.choice(notes.REVISIONS)
+        lives.append(_GoalLife(old, start, max(start, count // 2), "revised"))
+        lives.append(_GoalLife(new, min(count - 1, count // 2 + 1), count - 1))
+    if item is cast.dropped_in:
+        unused = [words for words in notes.GOALS if all(words != life.words for life in lives)]
+        lives.append(_GoalLife(rng.choice(unused), start, start + 3, "dropped"))
+    return lives
+
+
+def _propose_a_goal(build: DemoBuild, chris: OpenEpisode) -> str:
+    """Chris proposes a new goal the day after his latest session; its words."""
+    words = build.rng.choice(notes.PROPOSALS)
     proposal = propose_goal(
         actor=Actor(user=chris.episode.client.user), episode=chris.episode, words=words
     )
@@ -258,13 +337,7 @@ def create_goals(build: DemoBuild) -> None:
     Goal.objects.filter(pk=proposal.pk).update(
         created_at=proposed_at, status_changed_at=proposed_at
     )
-    build.goals[GoalStatus.PROPOSED] += 1
-    build.highlights += [
-        f"{chris.plan.full_name} ({chris.plan.username}): proposed a new goal (“{words}”), "
-        "waiting for dana to confirm it",
-        f"{highlights['due']}: a goal due for review (not rated for four sessions)",
-        f"{highlights['revised']}: a goal whose wording was revised",
-    ]
+    return words
 
 
 def _goals_for(build: DemoBuild, item: OpenEpisode, lives: list[_GoalLife]) -> list[GoalRating]:

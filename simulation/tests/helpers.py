@@ -1,11 +1,18 @@
-"""Checks every scenario's episodes must pass: the evidence is what the engine expects and the
-truth agrees with it. Shared by the scenario tests (not a test module itself)."""
+"""Shared by the scenario tests (not a test module itself): the lines and sizes they use, and the
+checks every scenario's episodes must pass (the evidence is what the engine expects and the truth
+agrees with it)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from alliance.signals.simulation import SimEpisode
+
+# Written for these tests only; the bench passes its own, independently written phrasings.
+CRISIS = ("[test crisis line A]", "[test crisis line B]", "[test crisis line C]")
+EXTRA = ("[test benign line 1]", "[test benign line 2]")
+LARGE = 6000  # episodes: enough that sampling noise sits well inside the target ranges
+SEED = 20261122
 
 STATUSES = {"attended", "no_show", "late_cancelled", "cancelled"}
 
