@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from alliance.audit.models import AuditEvent
 from alliance.conversation.models import ConversationReport, Transcript
-from alliance.conversation.tests.builders import analysed
+from alliance.conversation.tests.helpers import analysed
 from alliance.lib import encrypted_fields as module
 from alliance.lib.encrypted_fields import (
     EncryptedTextField,

@@ -184,7 +184,7 @@ def test_a_dump_holds_tokens_needs_no_key_and_loads_back(personas, keys, tmp_pat
 
 
 def test_the_json_fields_of_a_transcript_round_trip(personas, keys):
-    from alliance.conversation.tests.builders import analysed
+    from alliance.conversation.tests.helpers import analysed
 
     transcript = analysed(personas)
     loaded = Transcript.objects.get(pk=transcript.pk)
