@@ -3,7 +3,7 @@
     python bench/signals_simulation.py               # 2,000 episodes, the default seed
     python bench/signals_simulation.py --episodes 500 --seed 7
 
-Everything here is simulated: what the simulator assumes is in alliance/signals/simulation.py
+Everything here is simulated: what the simulator assumes is in simulation/original.py
 and docs/signals.md. The run, in a throwaway SQLite database:
 
 1. simulate the practice (fixed seed) and write it into the database;
@@ -62,15 +62,15 @@ def run(episodes: int, seed: int) -> None:
     from alliance.signals.catalogue import defaults
     from alliance.signals.engine import evaluate_practice
     from alliance.signals.models import Flag, FlagKind, RuptureEpisode
-    from alliance.signals.simulation import simulate_practice
-    from alliance.signals.simulation_metrics import (
+    from simulation.metrics import (
         Figures,
         median_or_zero,
         score_crisis,
         score_dropout,
         score_ruptures,
     )
-    from alliance.signals.simulation_store import store_practice
+    from simulation.original import simulate_practice
+    from simulation.store import store_practice
 
     started = time.perf_counter()
     sims = simulate_practice(episodes, seed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from alliance.signals.simulation import SimEpisode
+from simulation.episode import SimEpisode
 
 STATUSES = {"attended", "no_show", "late_cancelled", "cancelled"}
 

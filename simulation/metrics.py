@@ -8,7 +8,7 @@ from statistics import median
 
 from alliance.signals.catalogue import RuleSet
 from alliance.signals.rules import RuptureCourse, risk_now
-from alliance.signals.simulation import InjectedRupture, SimEpisode
+from simulation.episode import InjectedRupture, SimEpisode
 
 AFTER_SESSION = timedelta(days=1)  # a session's evidence is in a day later
 
