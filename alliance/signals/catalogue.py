@@ -63,6 +63,38 @@ RULES: tuple[Rule, ...] = (
                 "Once there is a baseline: also at least this many of the client's own standard "
                 "deviations below it (Stiles et al. 2004 use 1 SD).",
             ),
+            Parameter(
+                "ceiling_fall",
+                4,
+                0,
+                40,
+                "From a level at the top of the scale: points below it that count as a fall "
+                "(a censored score hides how far the client's view fell).",
+            ),
+            Parameter(
+                "ceiling_band",
+                0.5,
+                0,
+                10,
+                "How close to the top of the scale a level counts as at the top, in points.",
+            ),
+            Parameter(
+                "confirm",
+                0,
+                0,
+                1,
+                "1: a fall in the scores alone waits for the next answer to confirm it (a "
+                "critical comment, the next check-in still low, a missed session or a skipped "
+                "check-in); 0: every fall counts at once.",
+                integer=True,
+            ),
+            Parameter(
+                "still_low",
+                2,
+                0,
+                40,
+                "Confirmation: the next check-in still at least this many points below the level.",
+            ),
         ),
         switchable=False,
     ),

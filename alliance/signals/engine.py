@@ -61,6 +61,7 @@ REOPENED_FIELDS = [
     "cleared_at",
 ]
 DEFAULT_CHECKIN_CUTOFF = 32.0
+DEFAULT_CHECKIN_MAXIMUM = 40.0
 
 
 @dataclass
@@ -94,10 +95,15 @@ def outcome_scales() -> dict[str, Scale]:
 
 
 def checkin_cutoff() -> float:
+    return checkin_scale()[0]
+
+
+def checkin_scale() -> tuple[float, float]:
+    """The check-in instrument's cut-off and highest total."""
     for instrument in all_instruments():
         if instrument.id == CHECKIN_ID and instrument.scoring.cutoff is not None:
-            return instrument.scoring.cutoff
-    return DEFAULT_CHECKIN_CUTOFF
+            return instrument.scoring.cutoff, instrument.scoring.score_max
+    return DEFAULT_CHECKIN_CUTOFF, DEFAULT_CHECKIN_MAXIMUM
 
 
 def rules_for_practice(practice_id: int) -> RuleSet:
@@ -112,9 +118,9 @@ def load_evidence(
 ) -> dict[int, EpisodeEvidence]:
     """Evidence for many episodes in a fixed number of queries, whatever their number."""
     ids = [e.pk for e in episodes]
-    cutoff = checkin_cutoff()
-    titles = {i.id: i.title for i in all_instruments()}
+    cutoff, maximum = checkin_scale()
     tz = timezone.get_current_timezone()
+    terms = terms_by_episode(ids)
     evidence = {
         e.pk: EpisodeEvidence(
             episode_id=e.pk,
@@ -124,13 +130,23 @@ def load_evidence(
             checkin_cutoff=cutoff,
             visits=[],
             scales=scales,
+            agreed_gap_days=float(terms[e.pk].frequency_days or 7),
             is_open=e.status != EpisodeStatus.ENDED,
+            checkin_maximum=maximum,
         )
         for e in episodes
     }
-    terms = terms_by_episode(ids)
-    for episode_id, item in evidence.items():
-        item.agreed_gap_days = float(terms[episode_id].frequency_days or 7)
+    _load_responses(evidence, ids, scales)
+    _load_visits(evidence, ids)
+    _load_transcripts(evidence, ids)
+    _load_preparations(evidence, ids)
+    return evidence
+
+
+def _load_responses(
+    evidence: dict[int, EpisodeEvidence], ids: list[int], scales: dict[str, Scale]
+) -> None:
+    titles = {i.id: i.title for i in all_instruments()}
     responses = (
         MeasureResponse.objects.filter(episode_id__in=ids, respondent_role="client")
         .order_by("submitted_at", "id")
@@ -159,6 +175,9 @@ def load_evidence(
         if comment:
             source = "check-in comment" if instrument_id == CHECKIN_ID else "form comment"
             item.texts.append(FreeText(ref, at, comment, source))
+
+
+def _load_visits(evidence: dict[int, EpisodeEvidence], ids: list[int]) -> None:
     visits = (
         Appointment.objects.filter(episode_id__in=ids)
         .order_by("scheduled_start", "id")
@@ -166,6 +185,9 @@ def load_evidence(
     )
     for pk, episode_id, start, status in visits:
         evidence[episode_id].visits.append(Visit(f"appointment:{pk}", pk, start, status))
+
+
+def _load_transcripts(evidence: dict[int, EpisodeEvidence], ids: list[int]) -> None:
     for transcript_id, episode_id, start, withdrawal, confrontation in (
         ConversationReport.objects.filter(transcript__appointment__episode_id__in=ids)
         .filter(
@@ -182,6 +204,9 @@ def load_evidence(
         evidence[episode_id].transcripts.append(
             TranscriptMarkers(f"transcript:{transcript_id}", start, withdrawal, confrontation)
         )
+
+
+def _load_preparations(evidence: dict[int, EpisodeEvidence], ids: list[int]) -> None:
     preparations = SessionPreparation.objects.filter(appointment__episode_id__in=ids).values_list(
         "id", "appointment__episode_id", "submitted_at", "talk_about", "since_last_time"
     )
@@ -191,7 +216,6 @@ def load_evidence(
             evidence[episode_id].texts.append(
                 FreeText(f"preparation:{pk}", at, text, "session preparation")
             )
-    return evidence
 
 
 def expected_bands(practice_id: int, rules: RuleSet, scales: dict[str, Scale]) -> ExpectedBands:
