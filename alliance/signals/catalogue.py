@@ -90,7 +90,7 @@ RULES: tuple[Rule, ...] = (
             ),
             Parameter(
                 "still_low",
-                2,
+                1,
                 0,
                 40,
                 "Confirmation: the next check-in still at least this many points below the level.",

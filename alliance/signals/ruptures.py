@@ -470,6 +470,9 @@ def _confirmation(series: Series, rules: RuleSet, point: Point) -> bool:
     visit = _next_visit(evidence, point.checkin.at)
     if visit is not None and visit.status in MISSED:
         return True
+    gap = timedelta(days=2 * (evidence.agreed_gap_days or 7))
+    if visit is None and evidence.now - point.checkin.at >= gap:
+        return True  # no appointment since, twice the agreed gap later: the client stayed away
     after = series.points[point.index + 1] if point.index + 1 < len(series.points) else None
     if visit is not None and visit.status == "attended" and not _answered(series, visit, after):
         return visit.start <= evidence.now - _DAY

@@ -23,9 +23,9 @@ from alliance.signals.catalogue import (
     RULES_BY_ID,
     Parameter,
     check_value,
-    defaults,
-    rule_set,
 )
+from alliance.signals.catalogue import defaults as catalogue_defaults
+from alliance.signals.catalogue import rule_set as catalogue_rule_set
 from alliance.signals.crisis_language import CrisisReading, detect
 from alliance.signals.evidence import CheckIn, EpisodeEvidence, TranscriptMarkers
 from alliance.signals.risk import dropout_risk
@@ -34,8 +34,10 @@ from alliance.signals.tests.builders import (
     NO_CHECKIN,
     PHQ9,
     SCALES,
+    at_once,
     checkin_at,
     default_bands,
+    defaults,
     fired,
     run,
     score_at,
@@ -43,6 +45,8 @@ from alliance.signals.tests.builders import (
     session_at,
 )
 from alliance.signals.trajectory import ExpectedBands
+
+rule_set = at_once  # the rules' mechanics, before the confirmation step (see builders.AT_ONCE)
 
 
 def only(evaluation: Evaluation, rule: str) -> list[Finding]:
@@ -971,14 +975,14 @@ def test_every_rule_switched_off_finds_nothing() -> None:
 
 
 def test_unknown_overrides_are_ignored() -> None:
-    rules = rule_set(
+    rules = catalogue_rule_set(
         {
             "no.such.rule": {"x": 1},
             "rupture.drop_from_previous": {"no_such_parameter": 99},
             "rupture.drop_from_baseline": "not a mapping",
         }
     )
-    assert rules.values == defaults().values
+    assert rules.values == catalogue_defaults().values
 
 
 def test_overrides_out_of_range_are_refused() -> None:
