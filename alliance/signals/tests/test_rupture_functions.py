@@ -3,15 +3,22 @@ confirmation step and ceiling of ``rupture.own_level`` at the catalogue's defaul
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from alliance.signals import ruptures
-from alliance.signals.catalogue import rule_set
+from alliance.signals.catalogue import RuleSet, rule_set
 from alliance.signals.evidence import TranscriptMarkers
+from alliance.signals.findings import Finding
 from alliance.signals.tests.builders import at_once, run, series, session_at
 
 AT_ONCE = at_once()
 
 
-def rules_of(evidence_totals: list[float | None], rule, comments=None):  # type: ignore[no-untyped-def]
+def rules_of(
+    evidence_totals: list[float],
+    rule: Callable[[ruptures.Series, RuleSet], list[Finding]],
+    comments: dict[int, str] | None = None,
+) -> list[str]:
     evidence = series(evidence_totals, comments=comments)
     return [f.rule for f in rule(ruptures.own_level(evidence, AT_ONCE), AT_ONCE)]
 
