@@ -27,7 +27,9 @@ Per scenario, in a throwaway SQLite database:
    rupture recall and precision overall and per rule, crisis recall, false crises per 1,000
    comments;
 4. replay every episode after each appointment, as the engine evaluates it: new non-crisis flags
-   per therapist per week, per rule and overall (at a caseload of 20 clients);
+   per therapist per week per rule, and alerts overall: a new rupture episode counts once (its
+   flags are one line for the therapist), every other new non-crisis flag once (at a caseload of
+   20 clients, so the figure does not depend on the number of simulated episodes);
 5. dropout (``dropout_figures``): the risk as it stood a day after each attended session; AUC
    and Brier score at the last attended session, dropouts against completers, and the best AUC
    the scenario's ground truth allows (its oracle's true probability), where it has one.
@@ -259,13 +261,17 @@ def print_alerts(alerts: AlertFigures, seconds: float) -> None:
     from simulation.metrics import CASELOAD
 
     print(
-        f"Alerts: new non-crisis flags per therapist per week at {CASELOAD} clients "
-        f"(budget 3; replayed after every appointment in {seconds:.1f} s)"
+        f"Alerts: new non-crisis flags per therapist per week at {CASELOAD} clients, per rule "
+        f"(replayed after every appointment in {seconds:.1f} s)"
     )
     for rule, count in sorted(alerts.per_rule.items()):
         print(f"  {rule:38} {count:6d} {alerts.per_therapist_week(rule):6.2f}")
     print(
-        f"  {'all':38} {alerts.total:6d} {alerts.per_therapist_week():6.2f} "
+        f"  {'new rupture episodes':38} {alerts.rupture_episodes:6d} "
+        f"{CASELOAD * alerts.rupture_episodes / max(alerts.client_weeks, 1):6.2f}"
+    )
+    print(
+        f"  {'alerts (budget 3)':38} {alerts.total:6d} {alerts.per_therapist_week():6.2f} "
         f"(at the simulated caseload: {alerts.simulated_per_therapist_week():.2f}, "
         f"{alerts.client_weeks / alerts.therapist_weeks if alerts.therapist_weeks else 0:.1f} "
         "clients per therapist-week)"

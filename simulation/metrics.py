@@ -213,18 +213,25 @@ CRISIS_RULES = frozenset({"crisis.safety_item", "crisis.language"})
 
 @dataclass
 class AlertFigures:
-    """New non-crisis flags, as the engine would raise them evaluating after every appointment."""
+    """New non-crisis flags, as the engine would raise them evaluating after every appointment.
 
-    per_rule: dict[str, int] = field(default_factory=dict)
+    A therapist sees rupture flags grouped: the flags of one rupture episode are one line on the
+    client's page and one reason on the caseload, so the alert load counts a new rupture episode
+    once, however many rupture rules fired in it, and every other new flag once."""
+
+    per_rule: dict[str, int] = field(default_factory=dict)  # new flags per rule
+    rupture_episodes: int = 0  # new rupture episodes (the rupture alerts a therapist sees)
     client_weeks: float = 0.0  # weeks each episode was open, summed
     therapist_weeks: float = 0.0  # weeks each therapist had clients, summed
 
     @property
     def total(self) -> int:
-        return sum(self.per_rule.values())
+        """Alerts: new rupture episodes and new non-rupture flags."""
+        others = sum(n for rule, n in self.per_rule.items() if not rule.startswith("rupture."))
+        return others + self.rupture_episodes
 
     def per_therapist_week(self, rule: str | None = None) -> float:
-        """Alerts per therapist per week at a caseload of ``CASELOAD`` clients."""
+        """Alerts (or one rule's new flags) per therapist per week at ``CASELOAD`` clients."""
         count = self.total if rule is None else self.per_rule.get(rule, 0)
         return CASELOAD * count / self.client_weeks if self.client_weeks else 0.0
 
@@ -248,27 +255,36 @@ def count_alerts(sims: list[SimEpisode], rules: RuleSet, bands: ExpectedBands) -
         span = spans.setdefault(therapist, [visits[0].start, visits[-1].start])
         span[0], span[1] = min(span[0], visits[0].start), max(span[1], visits[-1].start)
         figures.client_weeks += (visits[-1].start - visits[0].start).days / 7 + 1
-        for rule in _raised(sim, quiet, bands):
+        raised, episodes = _raised(sim, quiet, bands)
+        for rule in raised:
             figures.per_rule[rule] = figures.per_rule.get(rule, 0) + 1
+        figures.rupture_episodes += episodes
     figures.therapist_weeks = sum((b - a).days / 7 + 1 for a, b in spans.values())
     return figures
 
 
-def _raised(sim: SimEpisode, rules: RuleSet, bands: ExpectedBands) -> list[str]:
+def _raised(sim: SimEpisode, rules: RuleSet, bands: ExpectedBands) -> tuple[list[str], int]:
+    """The rules of the flags raised over the replay, and the rupture episodes opened (a course
+    with a flag not raised before, under a key not seen before, as ``reconcile`` opens them)."""
     open_now: dict[str, bool] = {}  # key -> its flag is open (False: cleared)
+    courses: set[str] = set()
     raised: list[str] = []
     for visit in sim.evidence.visits:
         view = sim.evidence.until(visit.start + AFTER_SESSION)
         view.is_open = True  # open until the therapist ends it, after the last appointment
-        found = {f.key: f for f in evaluate(view, rules, bands).findings}
-        for key, finding in found.items():
-            if not open_now.get(key, False):
-                raised.append(finding.rule)
-                open_now[key] = True
+        evaluation = evaluate(view, rules, bands)
+        found = {f.key: f for f in evaluation.findings}
+        new = {key for key in found if not open_now.get(key, False)}
+        for course in evaluation.ruptures:
+            if course.key not in courses and new & set(course.finding_keys):
+                courses.add(course.key)
+        for key in new:
+            raised.append(found[key].rule)
+            open_now[key] = True
         for key in [k for k, is_open in open_now.items() if is_open and k not in found]:
             if _clearable(key):
                 open_now[key] = False
-    return raised
+    return raised, len(courses)
 
 
 def _clearable(key: str) -> bool:

@@ -50,7 +50,7 @@ RULES: tuple[Rule, ...] = (
         (
             Parameter(
                 "min_fall",
-                4,
+                3,
                 0,
                 40,
                 "Points below the client's own level.",
@@ -65,7 +65,7 @@ RULES: tuple[Rule, ...] = (
             ),
             Parameter(
                 "ceiling_fall",
-                4,
+                2,
                 0,
                 40,
                 "From a level at the top of the scale: points below it that count as a fall "
@@ -80,13 +80,20 @@ RULES: tuple[Rule, ...] = (
             ),
             Parameter(
                 "confirm",
-                0,
+                1,
                 0,
                 1,
                 "1: a fall in the scores alone waits for the next answer to confirm it (a "
                 "critical comment, the next check-in still low, a missed session or a skipped "
                 "check-in); 0: every fall counts at once.",
                 integer=True,
+            ),
+            Parameter(
+                "deep_fall",
+                10,
+                0,
+                40,
+                "Confirmation: a fall of at least this many points counts at once (0: none does).",
             ),
             Parameter(
                 "still_low",

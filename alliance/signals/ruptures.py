@@ -265,6 +265,7 @@ def negative_text(series: Series, rules: RuleSet) -> list[Finding]:
     if not rules.enabled(rule):
         return []
     found = []
+    still_low = rules.param(OWN, "still_low")
     for p in series.points:
         if p.matched:
             words = ", ".join(f"“{phrases.display(m)}”" for m in p.matched[:3])
@@ -277,7 +278,25 @@ def negative_text(series: Series, rules: RuleSet) -> list[Finding]:
                     subtype=p.subtype,
                 )
             )
+        elif _terse_and_lower(p, still_low):
+            found.append(
+                _rupture(
+                    p,
+                    rule,
+                    f"A one-word answer (“{p.checkin.comment.strip()[:40]}”) with a check-in of "
+                    f"{fmt(p.total or 0)}, below this client's own level of {fmt(p.level or 0)}",
+                    {"still_low": still_low},
+                    subtype="withdrawal",
+                )
+            )
     return found
+
+
+def _terse_and_lower(p: Point, still_low: float) -> bool:
+    """A minimal answer ("fine", "ok", "-") where the client usually scores higher: withdrawal."""
+    if p.total is None or p.level is None or not phrases.is_minimal(p.checkin.comment):
+        return False
+    return p.total <= p.level - max(still_low, 1)
 
 
 def missed_after_low(series: Series, rules: RuleSet, low: list[Point]) -> list[Finding]:
@@ -453,14 +472,23 @@ def confirmed(
 ) -> dict[int, list[Finding]]:
     """A fall in the scores alone is provisional (a bad day looks the same) until the client's
     next answer says so: a critical comment at it or after, the next check-in still at least
-    ``still_low`` below the level, a missed appointment or an appointment attended without a
-    check-in. With ``confirm`` 0 every fall counts at once."""
+    ``still_low`` below the level, a missed appointment, an appointment attended without a
+    check-in, or no appointment at all for twice the agreed gap. A fall that continues a slide
+    (the check-in before it already ``still_low`` below the level), or a fall of ``deep_fall``
+    points or more, needs no confirmation. With ``confirm`` 0 every fall counts at once."""
     if not rules.param(OWN, "confirm"):
         return by_checkin
     kept: dict[int, list[Finding]] = {}
+    deep = rules.param(OWN, "deep_fall")
     for index, here in by_checkin.items():
         point = series.points[index]
-        if not _has_score(here) or point.subtype or _confirmation(series, rules, point):
+        fall = (point.level or 0.0) - (point.total or 0.0) if point.level is not None else 0.0
+        if (
+            not _has_score(here)
+            or point.subtype
+            or (deep and fall >= deep)
+            or _confirmation(series, rules, point)
+        ):
             kept[index] = here
     return kept
 
@@ -471,17 +499,19 @@ def _confirmation(series: Series, rules: RuleSet, point: Point) -> bool:
     if visit is not None and visit.status in MISSED:
         return True
     gap = timedelta(days=2 * (evidence.agreed_gap_days or 7))
-    if visit is None and evidence.now - point.checkin.at >= gap:
+    if visit is None and evidence.is_open and evidence.now - point.checkin.at >= gap:
         return True  # no appointment since, twice the agreed gap later: the client stayed away
     after = series.points[point.index + 1] if point.index + 1 < len(series.points) else None
     if visit is not None and visit.status == "attended" and not _answered(series, visit, after):
         return visit.start <= evidence.now - _DAY
+    level = point.level if point.level is not None else 0.0
+    still_low = rules.param(OWN, "still_low")
+    before = point.previous.total if point.previous is not None else None
+    if before is not None and point.level is not None and before <= level - still_low:
+        return True  # the fall came over two sessions or more: a slide, not one bad day
     if after is None:
         return False
-    if after.subtype:
-        return True
-    level = point.level if point.level is not None else 0.0
-    return after.total is None or after.total <= level - rules.param(OWN, "still_low")
+    return bool(after.subtype) or after.total is None or after.total <= level - still_low
 
 
 _DAY = timedelta(days=1)  # an appointment without a check-in a day later: skipped

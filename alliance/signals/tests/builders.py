@@ -123,7 +123,13 @@ def series(
 # tests of each rule's mechanics use these, so one small series shows one rule; the tests of the
 # confirmation step and the ceiling use the catalogue's defaults (``rule_set(None)``).
 AT_ONCE: Final[dict[str, dict[str, float]]] = {
-    "rupture.own_level": {"min_fall": 4, "ceiling_fall": 4, "confirm": 0, "still_low": 2},
+    "rupture.own_level": {
+        "min_fall": 4,
+        "ceiling_fall": 4,
+        "confirm": 0,
+        "still_low": 2,
+        "deep_fall": 10,
+    },
     "rupture.drop_from_previous": {"points": 5},
 }
 

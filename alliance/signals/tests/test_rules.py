@@ -383,7 +383,10 @@ def test_ordinary_text_is_not_a_rupture(comment: str) -> None:
 
 def test_a_minimal_answer_with_a_low_score_is_withdrawal() -> None:
     evaluation = run(series([36, 36, 28], comments={2: "Fine."}))
-    assert "rupture.negative_text" not in fired(evaluation)
+    # Since the confirmation step (2026-12) a one-word answer below the client's own level is a
+    # withdrawal marker of its own (negative_text), as well as naming the course's type.
+    (terse,) = [f for f in evaluation.findings if f.rule == "rupture.negative_text"]
+    assert terse.subtype == "withdrawal" and "one-word answer" in terse.explanation
     assert "rupture.drop_from_previous" in fired(evaluation)
     assert [c.subtype for c in evaluation.ruptures] == ["withdrawal"]
 

@@ -88,16 +88,9 @@ def test_own_level_leaves_a_flagged_checkin_out_of_the_baseline() -> None:
     assert level.level == 38
 
 
-# --- the tuned profile: confirmation and the ceiling ----------------------------------
+# --- the catalogue's defaults: confirmation and the ceiling ----------------------------------
 
-# The tuned profile (seeds 101-103 of the calibrated scenario); not yet the catalogue's
-# defaults (docs/signals.md, "Tuned settings").
-DEFAULTS = rule_set(
-    {
-        "rupture.own_level": {"min_fall": 3, "ceiling_fall": 2, "confirm": 1, "still_low": 1},
-        "rupture.drop_from_previous": {"points": 3},
-    }
-)
+DEFAULTS = rule_set(None)  # tuned on seeds 101-103 of the calibrated scenario
 
 
 def test_a_bad_day_the_next_checkin_takes_back_is_not_a_rupture() -> None:
