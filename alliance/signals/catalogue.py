@@ -176,8 +176,9 @@ RULES: tuple[Rule, ...] = (
         "rupture.missed_after_low",
         "rupture",
         "Missed session right after a low check-in",
-        "A late cancellation or no-show at the next appointment after a check-in that was below "
-        "the cut-off or dropped from the previous one.",
+        "A late cancellation or no-show at the next appointment after a low check-in: one a "
+        "score rule flagged, or one below the client's own level by the fall that counts "
+        "(rupture.own_level).",
         "Withdrawal marker (Safran and Muran); product.md C7 (attendance as rupture evidence).",
     ),
     Rule(

@@ -301,7 +301,8 @@ def _terse_and_lower(p: Point, still_low: float) -> bool:
 
 def missed_after_low(series: Series, rules: RuleSet, low: list[Point]) -> list[Finding]:
     """A late cancellation or no-show at the next appointment after a low check-in (one that a
-    score rule flagged); one flag per missed appointment."""
+    score rule flagged, or that fell below the client's own level by the fall that counts: a
+    dip too small for a score rule); one flag per missed appointment."""
     rule = "rupture.missed_after_low"
     if not rules.enabled(rule):
         return []
@@ -429,7 +430,7 @@ def rupture_scan(
     by_checkin = confirmed(series, rules, by_checkin)
     courses = recovered(series, rules, by_checkin)
     findings = [f for index in sorted(by_checkin) for f in by_checkin[index]]
-    low = [series.points[i] for i, here in by_checkin.items() if _has_score(here)]
+    low = [p for p in series.points if p.fallen or _has_score(by_checkin.get(p.index, []))]
     for finding in missed_after_low(series, rules, sorted(low, key=lambda p: p.index)):
         _attach(courses, finding, series.points[finding.checkin_index or 0].total, "withdrawal")
         findings.append(finding)
