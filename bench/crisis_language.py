@@ -116,7 +116,7 @@ def _lines(path: Path) -> list[str]:
 def ordinary_comments() -> dict[str, list[str]]:
     """The simulator's ordinary check-in comments (one per comment written, so the common ones
     count as often as they occur), the everyday comments and the hand-written check-ins."""
-    from alliance.signals.simulation import simulate_practice
+    from simulation.original import simulate_practice
 
     episodes = simulate_practice(2000, 20261122)
     crisis = {ref for episode in episodes for ref in episode.truth.crisis_refs}

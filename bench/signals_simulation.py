@@ -1,55 +1,95 @@
-"""The signals engine measured on a simulated practice with known injected events.
+"""The signals engine measured on simulated practices with known injected events.
 
-    python bench/signals_simulation.py               # 2,000 episodes, the default seed
+    python bench/signals_simulation.py                          # all three scenarios
+    python bench/signals_simulation.py --scenario calibrated    # one of them
     python bench/signals_simulation.py --episodes 500 --seed 7
 
-Everything here is simulated: what the simulator assumes is in alliance/signals/simulation.py
-and docs/signals.md. The run, in a throwaway SQLite database:
+Three scenarios, every figure on each (all simulated, none about real clients):
+
+- ``original``: the project's first simulator (simulation/original.py), written alongside the
+  rules; its figures are optimistic.
+- ``calibrated``: calibrated to published effect sizes, written without reading the rules
+  (simulation/calibrated.py; ``python -m simulation.report`` shows what it realises).
+- ``contrary``: deliberately different assumptions (simulation/contrary.py).
+
+Crisis phrasings for the calibrated and contrary scenarios are the risk lines of the crisis
+development sets (alliance/signals/tests/data/crisis_*.csv), and their hard benign lines plus
+bench/data's everyday and ordinary check-in comments are mixed into the ordinary comments. The
+detector was revised after reading those sets, so crisis recall here is optimistic; held-out
+sets are measured by bench/crisis_language.py --heldout.
+
+Per scenario, in a throwaway SQLite database:
 
 1. simulate the practice (fixed seed) and write it into the database;
-2. time the batch evaluation of the whole practice (``evaluate_practice``), then run it again
-   and report what the rerun changed (it should change nothing);
-3. read back the rupture episodes and crisis flags the engine stored and compare them with the
-   injected events: recall, precision and lead time (sessions from the event's start to the
-   flag) per rule and overall;
-4. replay every episode session by session for dropout risk (the risk as it stood a day after
-   each attended session): AUC of the risk at the last attended session (dropouts against
-   clients who completed) and the lead time (how many sessions before the last attended one the
-   flag was already up and stayed up).
+2. time the batch evaluation of the whole practice (``evaluate_practice``), run it again and
+   report what the rerun changed (it should change nothing);
+3. read back the rupture episodes and crisis flags and compare them with the injected events:
+   rupture recall and precision overall and per rule, crisis recall, false crises per 1,000
+   comments;
+4. replay every episode after each appointment, as the engine evaluates it: new non-crisis flags
+   per therapist per week per rule, and alerts overall: a new rupture episode counts once (its
+   flags are one line for the therapist), every other new non-crisis flag once (at a caseload of
+   20 clients, so the figure does not depend on the number of simulated episodes);
+5. dropout (``dropout_figures``): the risk as it stood a day after each attended session; AUC
+   and Brier score at the last attended session, dropouts against completers, and the best AUC
+   the scenario's ground truth allows (its oracle's true probability), where it has one.
 
-The last line is exactly:
-rupture_recall=<x> rupture_precision=<x> dropout_auc=<x> dropout_lead_sessions=<x>
-crisis_recall=<x> batch_seconds=<x>   (on one line)
+The last line is exactly (for the calibrated scenario, or the one scenario run):
+rupture_recall=<x> rupture_precision=<x> dropout_auc=<x> dropout_brier=<x> crisis_recall=<x>
+false_crisis_per_1000=<x> alerts_per_therapist_week=<x> batch_seconds=<x>   (on one line)
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import math
 import os
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
+
+if TYPE_CHECKING:
+    from alliance.signals.catalogue import RuleSet
+    from simulation.episode import SimEpisode
+    from simulation.metrics import AlertFigures, Figures
+
+SCENARIOS = ("original", "calibrated", "contrary")
+DEFAULT_EPISODES = 2000
+DEFAULT_SEED = 20261122  # the reporting seed; rules were tuned on seeds 101-103 only
+CRISIS_SETS = ("crisis_dev.csv", "crisis_review_a.csv", "crisis_review_b.csv")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--episodes", type=int, default=2000)
-    parser.add_argument("--seed", type=int, default=20261122)
+    parser.add_argument("--scenario", choices=(*SCENARIOS, "all"), default="all")
+    parser.add_argument("--episodes", type=int, default=DEFAULT_EPISODES)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="alliance-signals-bench-") as data_dir:
         os.environ["ALLIANCE_DATA_DIR"] = data_dir
         os.environ["ALLIANCE_ENV"] = "local"
         os.environ.pop("DATABASE_URL", None)
         os.environ.setdefault("LOG_LEVEL", "WARNING")
-        run(args.episodes, args.seed)
+        setup()
+        names = SCENARIOS if args.scenario == "all" else (args.scenario,)
+        summaries = {name: run(name, args.episodes, args.seed) for name in names}
+    print()
+    print("Summary")
+    for name, summary in summaries.items():
+        print(f"  {name:10} {summary}")
+    print(summaries.get("calibrated", summaries[names[-1]]))
 
 
-def run(episodes: int, seed: int) -> None:
+def setup() -> None:
     import django
 
     sys.path.insert(0, str(ROOT))
@@ -59,79 +99,134 @@ def run(episodes: int, seed: int) -> None:
 
     call_command("migrate", verbosity=0)
 
-    from alliance.signals.catalogue import defaults
-    from alliance.signals.engine import evaluate_practice
-    from alliance.signals.models import Flag, FlagKind, RuptureEpisode
-    from alliance.signals.simulation import simulate_practice
-    from alliance.signals.simulation_metrics import (
-        Figures,
-        median_or_zero,
-        score_crisis,
-        score_dropout,
-        score_ruptures,
-    )
-    from alliance.signals.simulation_store import store_practice
 
+def simulate(name: str, episodes: int, seed: int) -> list[SimEpisode]:
+    if name == "original":
+        from simulation.original import simulate_practice
+
+        return simulate_practice(episodes, seed)
+    crisis, benign = crisis_lines()
+    simulate_scenario: Callable[..., list[SimEpisode]]
+    if name == "calibrated":
+        from simulation.calibrated import simulate as simulate_scenario
+    else:
+        from simulation.contrary import simulate as simulate_scenario
+    return simulate_scenario(episodes, seed, crisis, benign)
+
+
+def crisis_lines() -> tuple[list[str], list[str]]:
+    """Risk lines of the crisis development sets; their hard benign lines and bench/data's
+    ordinary comments (mixed into the scenarios' ordinary comments)."""
+    crisis: list[str] = []
+    benign: list[str] = []
+    for name in CRISIS_SETS:
+        path = ROOT / "alliance" / "signals" / "tests" / "data" / name
+        with open(path, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                (crisis if row["label"] == "risk" else benign).append(row["text"])
+    for name in ("everyday_comments.txt", "ordinary_checkins.txt"):
+        lines = (ROOT / "bench" / "data" / name).read_text(encoding="utf-8").splitlines()
+        benign += [line for line in lines if line.strip() and not line.startswith("#")]
+    return crisis, benign
+
+
+def run(name: str, episodes: int, seed: int) -> str:
+    from alliance.signals.catalogue import defaults
+    from alliance.signals.engine import evaluate_practice, expected_bands, outcome_scales
+    from simulation.metrics import Figures, count_alerts, score_crisis, score_ruptures
+    from simulation.store import store_practice
+
+    print(f"\n=== scenario {name} ===")
     started = time.perf_counter()
-    sims = simulate_practice(episodes, seed)
-    stored = store_practice(sims)
+    sims = simulate(name, episodes, seed)
+    stored = store_practice(sims, slug=f"simulated-{name}")
     print(
         f"simulated {len(sims)} episodes, "
         f"{sum(len(s.evidence.visits) for s in sims)} appointments, "
         f"{sum(len(s.evidence.checkins) for s in sims)} check-ins, "
+        f"{sum(len(s.evidence.texts) for s in sims)} comments, "
         f"{sum(len(v) for s in sims for v in s.evidence.outcomes.values())} PHQ-9 scores "
         f"(seed {seed}; stored in {time.perf_counter() - started:.1f} s)"
     )
     now = max(s.evidence.now for s in sims)
+    practice_id = stored.practice.pk
     started = time.perf_counter()
-    first = evaluate_practice(stored.practice.pk, now=now)
+    first = evaluate_practice(practice_id, now=now)
     batch_seconds = time.perf_counter() - started
     print(
         f"batch evaluation: {batch_seconds:.1f} s — {first.flags_raised} flags raised, "
         f"{first.ruptures_opened} rupture episodes opened"
     )
     started = time.perf_counter()
-    second = evaluate_practice(stored.practice.pk, now=now)
+    second = evaluate_practice(practice_id, now=now)
     print(
         f"rerun: {time.perf_counter() - started:.1f} s — changed: flags raised "
         f"{second.flags_raised}, cleared {second.flags_cleared}, ruptures opened "
         f"{second.ruptures_opened}, recoveries {second.recoveries_suggested}, risks "
         f"{second.risks_changed}"
     )
+    figures = Figures()
+    ruptures, crises = read_back(practice_id, stored.episode_of, stored.ref_of)
+    for sim in sims:
+        score_ruptures(figures, sim, ruptures.get(sim.number, []))
+        score_crisis(figures, sim, crises.get(sim.number, set()))
+    rules = defaults()
+    started = time.perf_counter()
+    alerts = count_alerts(sims, rules, expected_bands(practice_id, rules, outcome_scales()))
+    alert_seconds = time.perf_counter() - started
+    dropout = dropout_figures(sims, rules)
+    print_ruptures(figures)
+    print_crisis(figures)
+    print_alerts(alerts, alert_seconds)
+    print_dropout(dropout)
+    return (
+        f"rupture_recall={figures.rupture_recall:.3f} "
+        f"rupture_precision={figures.rupture_precision:.3f} "
+        f"dropout_auc={dropout.auc:.3f} dropout_brier={dropout.brier_text} "
+        f"crisis_recall={figures.crisis_recall:.3f} "
+        f"false_crisis_per_1000={figures.false_crisis_per_1000:.2f} "
+        f"alerts_per_therapist_week={alerts.per_therapist_week():.2f} "
+        f"batch_seconds={batch_seconds:.1f}"
+    )
 
-    # Read back what the engine stored.
-    sim_of = {pk: number for number, pk in stored.episode_of.items()}
-    rupture_rows: dict[int, list[tuple[datetime, list[tuple[str, datetime]]]]] = defaultdict(list)
+
+def read_back(
+    practice_id: int, episode_of: dict[int, int], ref_of: dict[int, str]
+) -> tuple[dict[int, list[tuple[datetime, list[tuple[str, datetime]]]]], dict[int, set[str]]]:
+    """The rupture episodes (with their flags) and the crisis refs the engine stored."""
+    from alliance.signals.models import Flag, FlagKind, RuptureEpisode
+
+    sim_of = {pk: number for number, pk in episode_of.items()}
+    ruptures: dict[int, list[tuple[datetime, list[tuple[str, datetime]]]]] = defaultdict(list)
     flags_of: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     for rupture_id, rule, observed_at in Flag.objects.filter(
-        kind=FlagKind.RUPTURE, rupture__isnull=False
+        practice_id=practice_id, kind=FlagKind.RUPTURE, rupture__isnull=False
     ).values_list("rupture_id", "rule", "observed_at"):
         flags_of[rupture_id].append((rule, observed_at))
-    for pk, episode_id, began_at in RuptureEpisode.objects.values_list(
-        "pk", "episode_id", "began_at"
-    ):
-        rupture_rows[sim_of[episode_id]].append((began_at, flags_of[pk]))
-    crisis_refs: dict[int, set[str]] = defaultdict(set)
-    for episode_id, key in Flag.objects.filter(kind=FlagKind.CRISIS).values_list(
-        "episode_id", "key"
-    ):
+    for pk, episode_id, began_at in RuptureEpisode.objects.filter(
+        practice_id=practice_id
+    ).values_list("pk", "episode_id", "began_at"):
+        ruptures[sim_of[episode_id]].append((began_at, flags_of[pk]))
+    crises: dict[int, set[str]] = defaultdict(set)
+    for episode_id, key in Flag.objects.filter(
+        practice_id=practice_id, kind=FlagKind.CRISIS
+    ).values_list("episode_id", "key"):
         response_pk = int(key.split(":")[2])  # "crisis:response:<pk>:<rule>"
-        crisis_refs[sim_of[episode_id]].add(stored.ref_of.get(response_pk, ""))
+        crises[sim_of[episode_id]].add(ref_of.get(response_pk, ""))
+    return ruptures, crises
 
-    figures = Figures()
-    for sim in sims:
-        score_ruptures(figures, sim, rupture_rows.get(sim.number, []))
-        score_crisis(figures, sim, crisis_refs.get(sim.number, set()))
-    started = time.perf_counter()
-    score_dropout(figures, sims, defaults())
-    replay_seconds = time.perf_counter() - started
 
-    print()
-    print("Ruptures (sudden dips injected: repaired and not)")
-    print(f"  injected {figures.ruptures_injected}, found {figures.ruptures_found}")
+def print_ruptures(figures: Figures) -> None:
+    from simulation.metrics import median_or_zero
+
+    print("Ruptures (injected dips: repaired and not)")
+    print(
+        f"  injected {figures.ruptures_injected}, found {figures.ruptures_found}: "
+        f"recall {figures.rupture_recall:.3f}"
+    )
     print(
         f"  rupture episodes opened {figures.rupture_episodes}, explained by an injected event "
-        f"{figures.rupture_episodes_true}"
+        f"{figures.rupture_episodes_true}: precision {figures.rupture_precision:.3f}"
     )
     print(
         f"  disengaging clients' slides caught by a rupture rule: {figures.drifts_found} of "
@@ -141,34 +236,116 @@ def run(episodes: int, seed: int) -> None:
         f"  median lead (sessions from the dip to the rupture episode): "
         f"{median_or_zero(figures.rupture_lead):g}"
     )
-    print(f"  {'rule':34} {'flags':>6} {'precision':>9} {'median lead':>11}")
+    print(f"  {'rule':34} {'flags':>6} {'precision':>9} {'recall':>7} {'median lead':>11}")
     for rule, per_rule in sorted(figures.per_rule.items()):
         print(
             f"  {rule:34} {per_rule.flags:6d} {per_rule.precision:9.2f} "
-            f"{median_or_zero(per_rule.lead_sessions):11g}"
+            f"{figures.rule_recall(rule):7.2f} {median_or_zero(per_rule.lead_sessions):11g}"
         )
-    print("Dropout risk (replayed session by session)")
-    print(
-        f"  dropouts {figures.dropouts}, flagged by their last session {figures.dropouts_flagged}; "
-        f"completers {figures.completers}, flagged at their last session "
-        f"{figures.completers_flagged_at_end}"
-    )
-    lead = median_or_zero(figures.dropout_lead)
-    print(
-        f"  AUC {figures.dropout_auc:.3f}; median lead {lead:g} sessions "
-        f"(a dropout never flagged counts as -1); replay {replay_seconds:.1f} s"
-    )
+
+
+def print_crisis(figures: Figures) -> None:
     print("Crisis")
     print(
         f"  injected {figures.crisis_injected} (PHQ-9 item 9 and crisis words), flagged "
-        f"{figures.crisis_found}; crisis flags in all {figures.crisis_flags}"
+        f"{figures.crisis_found}: recall {figures.crisis_recall:.3f}"
     )
     print(
-        f"rupture_recall={figures.rupture_recall:.3f} "
-        f"rupture_precision={figures.rupture_precision:.3f} "
-        f"dropout_auc={figures.dropout_auc:.3f} dropout_lead_sessions={lead:g} "
-        f"crisis_recall={figures.crisis_recall:.3f} batch_seconds={batch_seconds:.1f}"
+        f"  crisis flags {figures.crisis_flags}, of them on no injected crisis "
+        f"{figures.crisis_false}: {figures.false_crisis_per_1000:.2f} per 1,000 of "
+        f"{figures.comments} comments"
     )
+
+
+def print_alerts(alerts: AlertFigures, seconds: float) -> None:
+    from simulation.metrics import CASELOAD
+
+    print(
+        f"Alerts: new non-crisis flags per therapist per week at {CASELOAD} clients, per rule "
+        f"(replayed after every appointment in {seconds:.1f} s)"
+    )
+    for rule, count in sorted(alerts.per_rule.items()):
+        print(f"  {rule:38} {count:6d} {alerts.per_therapist_week(rule):6.2f}")
+    print(
+        f"  {'new rupture episodes':38} {alerts.rupture_episodes:6d} "
+        f"{CASELOAD * alerts.rupture_episodes / max(alerts.client_weeks, 1):6.2f}"
+    )
+    print(
+        f"  {'alerts (budget 3)':38} {alerts.total:6d} {alerts.per_therapist_week():6.2f} "
+        f"(at the simulated caseload: {alerts.simulated_per_therapist_week():.2f}, "
+        f"{alerts.client_weeks / alerts.therapist_weeks if alerts.therapist_weeks else 0:.1f} "
+        "clients per therapist-week)"
+    )
+
+
+# --- dropout ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DropoutFigures:
+    dropouts: int = 0
+    completers: int = 0
+    auc: float = 0.0
+    brier: float | None = None  # None: the risk is points, not a probability
+    best_auc: float | None = None  # from the scenario's ground truth (None: it has none)
+    best_brier: float | None = None
+    seconds: float = 0.0
+
+    @property
+    def brier_text(self) -> str:
+        return "nan" if self.brier is None else f"{self.brier:.3f}"
+
+
+def dropout_figures(sims: list[SimEpisode], rules: RuleSet) -> DropoutFigures:
+    """The dropout risk as it stood a day after each episode's last attended session: AUC of
+    dropouts against completers, and the Brier score when the risk is a probability (a
+    ``percent`` on ``Risk``). The best reachable AUC uses the scenario's oracle (the true
+    probability the generator recorded, ``truth.dropout_risk``) where there is one."""
+    from alliance.signals.rules import risk_now
+    from simulation.metrics import AFTER_SESSION, auc
+
+    started = time.perf_counter()
+    out = DropoutFigures()
+    scored: list[tuple[float, bool]] = []
+    probabilities: list[tuple[float, bool]] = []
+    truth: list[tuple[float, bool]] = []
+    for sim in sims:
+        times = sim.truth.attended_times
+        if not times:
+            continue
+        view = sim.evidence.until(times[-1] + AFTER_SESSION)
+        view.is_open = True
+        risk = risk_now(view, rules)
+        label = sim.truth.dropout
+        scored.append((risk.points, label))
+        percent = getattr(risk, "percent", None)
+        if percent is not None:
+            probabilities.append((float(percent) / 100, label))
+        if len(sim.truth.dropout_risk) == len(times):
+            truth.append((sim.truth.dropout_risk[-1], label))
+        out.dropouts += int(label)
+        out.completers += int(not label)
+    out.auc = auc(scored)
+    if probabilities and len(probabilities) == len(scored):
+        out.brier = brier(probabilities)
+    if truth and len(truth) == len(scored):
+        out.best_auc, out.best_brier = auc(truth), brier(truth)
+    out.seconds = time.perf_counter() - started
+    return out
+
+
+def brier(pairs: list[tuple[float, bool]]) -> float:
+    return math.fsum((p - float(y)) ** 2 for p, y in pairs) / len(pairs)
+
+
+def print_dropout(d: DropoutFigures) -> None:
+    print("Dropout risk (as it stood a day after the last attended session)")
+    print(f"  dropouts {d.dropouts}, completers {d.completers}; computed in {d.seconds:.1f} s")
+    best = "n/a" if d.best_auc is None else f"{d.best_auc:.3f}"
+    best_brier = "n/a" if d.best_brier is None else f"{d.best_brier:.3f}"
+    print(f"  AUC {d.auc:.3f} (best reachable from the scenario's ground truth: {best})")
+    note = " (the dropout risk is points, not a probability)" if d.brier is None else ""
+    print(f"  Brier {d.brier_text}{note} (the true probability's: {best_brier})")
 
 
 if __name__ == "__main__":

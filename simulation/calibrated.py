@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from alliance.signals.simulation import SimEpisode
 from simulation.comments import BOOK
+from simulation.episode import SimEpisode
 from simulation.params import Params
 from simulation.practice import simulate_practice
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
-from alliance.signals.simulation import SimEpisode
+from simulation.episode import SimEpisode
 from simulation.stats import auc, cohen_d, mean, pearson
 
 _DAY = timedelta(days=1)

@@ -24,7 +24,7 @@ from alliance.signals.evidence import (
     Score,
     Visit,
 )
-from alliance.signals.simulation import CHECKIN_CUTOFF, PHQ9, InjectedRupture, SimEpisode, Truth
+from simulation.episode import CHECKIN_CUTOFF, PHQ9, InjectedRupture, SimEpisode, Truth
 from simulation.generator import ITEMS, Course, Rupture, Slide
 from simulation.params import Params
 from simulation.stats import clamp, logistic, student_t, weighted_choice

@@ -10,7 +10,7 @@ import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from alliance.signals.simulation import SimEpisode
+from simulation.episode import SimEpisode
 from simulation.express import Extras, express
 from simulation.generator import Walk, draw_client, draw_therapists
 from simulation.params import Params

@@ -12,7 +12,7 @@ import argparse
 import os
 from collections.abc import Callable, Sequence
 
-from alliance.signals.simulation import SimEpisode
+from simulation.episode import SimEpisode
 
 # Placeholder crisis lines so the report can show the crisis-words rate; the bench passes its
 # own, independently written phrasings.

@@ -92,19 +92,34 @@ def _flag_reason(flag: Flag, titles: dict[str, str]) -> str:
     return rule.title if rule is not None else flag.get_kind_display()
 
 
+Reasons = dict[int, list[tuple[int, str]]]
+
+
 def attention_for(episode_ids: Iterable[int], now: datetime | None = None) -> dict[int, Attention]:
     """Per episode: a rank and the reasons in words. Episodes with nothing to see are left out."""
     ids = list(episode_ids)
     if not ids:
         return {}
     now = now or timezone.now()
+    found: Reasons = {}
+    crisis = _flag_reasons(ids, found)
+    _rupture_reasons(ids, now, found)
+    _risk_reasons(ids, found)
+    out = {}
+    for episode_id, reasons in found.items():
+        reasons.sort(key=lambda pair: pair[0])  # stable: oldest rupture first within a rank
+        out[episode_id] = Attention(
+            rank=reasons[0][0],
+            reasons=[reason for _, reason in reasons],
+            crisis_flags=crisis.get(episode_id, 0),
+        )
+    return out
+
+
+def _flag_reasons(ids: list[int], found: Reasons) -> dict[int, int]:
+    """Open crisis, not-on-track and weak-alliance flags; returns the crisis count per episode."""
     titles = {instrument.id: instrument.title for instrument in all_instruments()}
-    found: dict[int, list[tuple[int, str]]] = {}
     crisis: dict[int, int] = {}
-
-    def add(episode_id: int, rank: int, reason: str) -> None:
-        found.setdefault(episode_id, []).append((rank, reason))
-
     flags = Flag.objects.filter(
         episode_id__in=ids,
         status=FlagStatus.OPEN,
@@ -113,18 +128,20 @@ def attention_for(episode_ids: Iterable[int], now: datetime | None = None) -> di
     for flag in flags:
         if flag.kind == FlagKind.CRISIS:
             crisis[flag.episode_id] = crisis.get(flag.episode_id, 0) + 1
-        elif flag.kind == FlagKind.NOT_ON_TRACK:
-            add(flag.episode_id, NOT_ON_TRACK, _flag_reason(flag, titles))
         else:
-            add(flag.episode_id, WEAK_ALLIANCE, _flag_reason(flag, titles))
+            rank = NOT_ON_TRACK if flag.kind == FlagKind.NOT_ON_TRACK else WEAK_ALLIANCE
+            found.setdefault(flag.episode_id, []).append((rank, _flag_reason(flag, titles)))
     for episode_id, count in crisis.items():
-        add(
-            episode_id,
-            CRISIS,
+        reason = (
             "Crisis flag, not yet acknowledged"
             if count == 1
-            else f"{count} crisis flags, not yet acknowledged",
+            else f"{count} crisis flags, not yet acknowledged"
         )
+        found.setdefault(episode_id, []).append((CRISIS, reason))
+    return crisis
+
+
+def _rupture_reasons(ids: list[int], now: datetime, found: Reasons) -> None:
     ruptures = (
         RuptureEpisode.objects.filter(
             episode_id__in=ids, status__in=[RuptureStatus.OPEN, RuptureStatus.ACKNOWLEDGED]
@@ -137,7 +154,12 @@ def attention_for(episode_ids: Iterable[int], now: datetime | None = None) -> di
             RUPTURE_NOT_ACKNOWLEDGED if rupture.status == RuptureStatus.OPEN else RUPTURE_UNDER_WAY
         )
         repairs: int = rupture.repair_count
-        add(rupture.episode_id, rank, _rupture_reason(rupture, repairs, now))
+        found.setdefault(rupture.episode_id, []).append(
+            (rank, _rupture_reason(rupture, repairs, now))
+        )
+
+
+def _risk_reasons(ids: list[int], found: Reasons) -> None:
     risks = EpisodeRisk.objects.filter(
         episode_id__in=ids, level__in=[RiskLevel.HIGH, RiskLevel.MODERATE]
     ).exclude(episode__status=EpisodeStatus.ENDED)
@@ -145,18 +167,11 @@ def attention_for(episode_ids: Iterable[int], now: datetime | None = None) -> di
         words = [str(f.get("words", "")) for f in risk.factors if isinstance(f, dict)]
         because = f" ({words[0]})" if words and words[0] else ""
         if risk.level == RiskLevel.HIGH:
-            add(risk.episode_id, HIGH_RISK, f"High dropout risk{because}")
+            found.setdefault(risk.episode_id, []).append((HIGH_RISK, f"High dropout risk{because}"))
         else:
-            add(risk.episode_id, MODERATE_RISK, f"Moderate dropout risk{because}")
-    out = {}
-    for episode_id, reasons in found.items():
-        reasons.sort(key=lambda pair: pair[0])  # stable: oldest rupture first within a rank
-        out[episode_id] = Attention(
-            rank=reasons[0][0],
-            reasons=[reason for _, reason in reasons],
-            crisis_flags=crisis.get(episode_id, 0),
-        )
-    return out
+            found.setdefault(risk.episode_id, []).append(
+                (MODERATE_RISK, f"Moderate dropout risk{because}")
+            )
 
 
 def by_attention[T](

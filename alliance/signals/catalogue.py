@@ -50,7 +50,7 @@ RULES: tuple[Rule, ...] = (
         (
             Parameter(
                 "min_fall",
-                4,
+                3,
                 0,
                 40,
                 "Points below the client's own level.",
@@ -62,6 +62,45 @@ RULES: tuple[Rule, ...] = (
                 5,
                 "Once there is a baseline: also at least this many of the client's own standard "
                 "deviations below it (Stiles et al. 2004 use 1 SD).",
+            ),
+            Parameter(
+                "ceiling_fall",
+                2,
+                0,
+                40,
+                "From a level at the top of the scale: points below it that count as a fall "
+                "(a censored score hides how far the client's view fell).",
+            ),
+            Parameter(
+                "ceiling_band",
+                0.5,
+                0,
+                10,
+                "How close to the top of the scale a level counts as at the top, in points.",
+            ),
+            Parameter(
+                "confirm",
+                1,
+                0,
+                1,
+                "1: a fall in the scores alone waits for the next answer to confirm it (a "
+                "critical comment, the next check-in still low, a missed session or a skipped "
+                "check-in); 0: every fall counts at once.",
+                integer=True,
+            ),
+            Parameter(
+                "deep_fall",
+                10,
+                0,
+                40,
+                "Confirmation: a fall of at least this many points counts at once (0: none does).",
+            ),
+            Parameter(
+                "still_low",
+                1,
+                0,
+                40,
+                "Confirmation: the next check-in still at least this many points below the level.",
             ),
         ),
         switchable=False,
@@ -137,8 +176,9 @@ RULES: tuple[Rule, ...] = (
         "rupture.missed_after_low",
         "rupture",
         "Missed session right after a low check-in",
-        "A late cancellation or no-show at the next appointment after a check-in that was below "
-        "the cut-off or dropped from the previous one.",
+        "A late cancellation or no-show at the next appointment after a low check-in: one a "
+        "score rule flagged, or one below the client's own level by the fall that counts "
+        "(rupture.own_level).",
         "Withdrawal marker (Safran and Muran); product.md C7 (attendance as rupture evidence).",
     ),
     Rule(

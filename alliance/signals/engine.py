@@ -44,7 +44,7 @@ from alliance.signals.models import (
     RuptureEpisode,
     SignalSettings,
 )
-from alliance.signals.rules import Evaluation, Finding, evaluate
+from alliance.signals.rules import Evaluation, Finding, RuptureCourse, evaluate
 from alliance.signals.trajectory import ExpectedBands
 
 CHUNK = 400
@@ -61,6 +61,7 @@ REOPENED_FIELDS = [
     "cleared_at",
 ]
 DEFAULT_CHECKIN_CUTOFF = 32.0
+DEFAULT_CHECKIN_MAXIMUM = 40.0
 
 
 @dataclass
@@ -94,10 +95,15 @@ def outcome_scales() -> dict[str, Scale]:
 
 
 def checkin_cutoff() -> float:
+    return checkin_scale()[0]
+
+
+def checkin_scale() -> tuple[float, float]:
+    """The check-in instrument's cut-off and highest total."""
     for instrument in all_instruments():
         if instrument.id == CHECKIN_ID and instrument.scoring.cutoff is not None:
-            return instrument.scoring.cutoff
-    return DEFAULT_CHECKIN_CUTOFF
+            return instrument.scoring.cutoff, instrument.scoring.score_max
+    return DEFAULT_CHECKIN_CUTOFF, DEFAULT_CHECKIN_MAXIMUM
 
 
 def rules_for_practice(practice_id: int) -> RuleSet:
@@ -112,9 +118,9 @@ def load_evidence(
 ) -> dict[int, EpisodeEvidence]:
     """Evidence for many episodes in a fixed number of queries, whatever their number."""
     ids = [e.pk for e in episodes]
-    cutoff = checkin_cutoff()
-    titles = {i.id: i.title for i in all_instruments()}
+    cutoff, maximum = checkin_scale()
     tz = timezone.get_current_timezone()
+    terms = terms_by_episode(ids)
     evidence = {
         e.pk: EpisodeEvidence(
             episode_id=e.pk,
@@ -124,13 +130,23 @@ def load_evidence(
             checkin_cutoff=cutoff,
             visits=[],
             scales=scales,
+            agreed_gap_days=float(terms[e.pk].frequency_days or 7),
             is_open=e.status != EpisodeStatus.ENDED,
+            checkin_maximum=maximum,
         )
         for e in episodes
     }
-    terms = terms_by_episode(ids)
-    for episode_id, item in evidence.items():
-        item.agreed_gap_days = float(terms[episode_id].frequency_days or 7)
+    _load_responses(evidence, ids, scales)
+    _load_visits(evidence, ids)
+    _load_transcripts(evidence, ids)
+    _load_preparations(evidence, ids)
+    return evidence
+
+
+def _load_responses(
+    evidence: dict[int, EpisodeEvidence], ids: list[int], scales: dict[str, Scale]
+) -> None:
+    titles = {i.id: i.title for i in all_instruments()}
     responses = (
         MeasureResponse.objects.filter(episode_id__in=ids, respondent_role="client")
         .order_by("submitted_at", "id")
@@ -159,6 +175,9 @@ def load_evidence(
         if comment:
             source = "check-in comment" if instrument_id == CHECKIN_ID else "form comment"
             item.texts.append(FreeText(ref, at, comment, source))
+
+
+def _load_visits(evidence: dict[int, EpisodeEvidence], ids: list[int]) -> None:
     visits = (
         Appointment.objects.filter(episode_id__in=ids)
         .order_by("scheduled_start", "id")
@@ -166,6 +185,9 @@ def load_evidence(
     )
     for pk, episode_id, start, status in visits:
         evidence[episode_id].visits.append(Visit(f"appointment:{pk}", pk, start, status))
+
+
+def _load_transcripts(evidence: dict[int, EpisodeEvidence], ids: list[int]) -> None:
     for transcript_id, episode_id, start, withdrawal, confrontation in (
         ConversationReport.objects.filter(transcript__appointment__episode_id__in=ids)
         .filter(
@@ -182,6 +204,9 @@ def load_evidence(
         evidence[episode_id].transcripts.append(
             TranscriptMarkers(f"transcript:{transcript_id}", start, withdrawal, confrontation)
         )
+
+
+def _load_preparations(evidence: dict[int, EpisodeEvidence], ids: list[int]) -> None:
     preparations = SessionPreparation.objects.filter(appointment__episode_id__in=ids).values_list(
         "id", "appointment__episode_id", "submitted_at", "talk_about", "since_last_time"
     )
@@ -191,7 +216,6 @@ def load_evidence(
             evidence[episode_id].texts.append(
                 FreeText(f"preparation:{pk}", at, text, "session preparation")
             )
-    return evidence
 
 
 def expected_bands(practice_id: int, rules: RuleSet, scales: dict[str, Scale]) -> ExpectedBands:
@@ -301,35 +325,41 @@ def reconcile(
 ) -> Outcome:
     out = Outcome(episodes=len(episodes))
     by_id = {e.pk: e for e in episodes}
-    existing: dict[tuple[int, str], tuple[int, str, str, bool]] = {
-        (episode_id, key): (pk, status, kind, rupture_id is not None)
-        for pk, episode_id, key, status, kind, rupture_id in Flag.objects.filter(
+    _reconcile_flags(by_id, results, now, out)
+    _reconcile_ruptures(by_id, results, out)
+    out.risks_changed = _store_risks(by_id, results, now)
+    return out
+
+
+Existing = dict[tuple[int, str], tuple[int, str, str]]  # (episode, key) -> (pk, status, kind)
+
+
+def _reconcile_flags(
+    by_id: dict[int, CareEpisode], results: dict[int, Evaluation], now: datetime, out: Outcome
+) -> None:
+    """New findings become flags, cleared ones whose condition holds again are raised anew, open
+    ones whose condition stopped holding are cleared (never crisis or rupture flags)."""
+    existing: Existing = {
+        (episode_id, key): (pk, status, kind)
+        for pk, episode_id, key, status, kind in Flag.objects.filter(
             episode_id__in=list(by_id)
-        ).values_list("pk", "episode_id", "key", "status", "kind", "rupture_id")
-    }
-    ruptures: dict[tuple[int, str], RuptureEpisode] = {
-        (r.episode_id, r.key): r for r in RuptureEpisode.objects.filter(episode_id__in=list(by_id))
+        ).values_list("pk", "episode_id", "key", "status", "kind")
     }
     to_create: list[Flag] = []
     to_reopen: list[Flag] = []
     to_clear: list[int] = []
     for episode_id, evaluation in results.items():
         episode = by_id[episode_id]
-        found = {f.key for f in evaluation.findings}
         for finding in evaluation.findings:
-            if (episode_id, finding.key) not in existing:
+            known = existing.get((episode_id, finding.key))
+            if known is None:
                 to_create.append(_new_flag(episode, finding, now))
-            elif existing[(episode_id, finding.key)][1] == FlagStatus.CLEARED:
+            elif known[1] == FlagStatus.CLEARED:
                 # The condition holds again: its flag (one per key) is raised anew.
                 flag = _new_flag(episode, finding, now)
-                flag.pk = existing[(episode_id, finding.key)][0]
+                flag.pk = known[0]
                 to_reopen.append(flag)
-        for (owner, key), (pk, status, kind, _) in existing.items():
-            if owner != episode_id or key in found or status != FlagStatus.OPEN:
-                continue
-            if kind in (FlagKind.CRISIS, FlagKind.RUPTURE):
-                continue  # events stay until a therapist deals with them
-            to_clear.append(pk)
+        to_clear += _no_longer_holding(existing, episode_id, {f.key for f in evaluation.findings})
     created = Flag.objects.bulk_create(to_create)
     Flag.objects.bulk_update(to_reopen, REOPENED_FIELDS)
     out.flags_raised = len(created) + len(to_reopen)
@@ -338,90 +368,56 @@ def reconcile(
         out.flags_cleared = Flag.objects.filter(pk__in=to_clear).update(
             status=FlagStatus.CLEARED, cleared_at=now
         )
-    # Rupture episodes: one per course; its flags point at it. Written in bulk, so that the
-    # number of queries does not grow with the number of episodes.
-    flag_ids = {
-        (episode_id, key): pk
-        for pk, episode_id, key, rupture_id in Flag.objects.filter(
-            episode_id__in=list(results), kind=FlagKind.RUPTURE
-        ).values_list("pk", "episode_id", "key", "rupture_id")
-        if rupture_id is None
-    }
-    opened: list[RuptureEpisode] = []
-    changed: dict[int, RuptureEpisode] = {}
-    links: list[tuple[RuptureEpisode, list[int]]] = []
+
+
+def _no_longer_holding(existing: Existing, episode_id: int, found: set[str]) -> list[int]:
+    return [
+        pk
+        for (owner, key), (pk, status, kind) in existing.items()
+        if owner == episode_id
+        and key not in found
+        and status == FlagStatus.OPEN
+        # Crisis and rupture flags are events: they stay until a therapist deals with them.
+        and kind not in (FlagKind.CRISIS, FlagKind.RUPTURE)
+    ]
+
+
+@dataclass
+class RupturePlan:
+    """What one reconcile writes to rupture episodes, in bulk."""
+
+    known: dict[tuple[int, str], RuptureEpisode]
+    flag_ids: dict[tuple[int, str], int]  # rupture flags not yet linked to a rupture episode
+    opened: list[RuptureEpisode] = field(default_factory=list)
+    changed: dict[int, RuptureEpisode] = field(default_factory=dict)
+    links: list[tuple[RuptureEpisode, list[int]]] = field(default_factory=list)
+
+
+def _reconcile_ruptures(
+    by_id: dict[int, CareEpisode], results: dict[int, Evaluation], out: Outcome
+) -> None:
+    """Rupture episodes: one per course; its flags point at it. Written in bulk, so that the
+    number of queries does not grow with the number of episodes."""
+    plan = RupturePlan(
+        known={
+            (r.episode_id, r.key): r
+            for r in RuptureEpisode.objects.filter(episode_id__in=list(by_id))
+        },
+        flag_ids={
+            (episode_id, key): pk
+            for pk, episode_id, key, rupture_id in Flag.objects.filter(
+                episode_id__in=list(results), kind=FlagKind.RUPTURE
+            ).values_list("pk", "episode_id", "key", "rupture_id")
+            if rupture_id is None
+        },
+    )
     for episode_id, evaluation in results.items():
-        episode = by_id[episode_id]
         for course in evaluation.ruptures:
-            unlinked = [
-                flag_ids[(episode_id, k)]
-                for k in course.finding_keys
-                if (episode_id, k) in flag_ids
-            ]
-            rupture = ruptures.get((episode_id, course.key))
-            if rupture is None:
-                if not unlinked:
-                    continue  # its flags belong to a rupture episode opened under another key
-                rupture = RuptureEpisode(
-                    practice_id=episode.practice_id,
-                    episode_id=episode_id,
-                    key=course.key,
-                    rupture_type=course.subtype,
-                    description="Opened by the signals engine.",
-                    began_at=course.began_at,
-                    baseline=course.baseline,
-                )
-                ruptures[(episode_id, course.key)] = rupture
-                opened.append(rupture)
-            elif rupture.is_closed and unlinked:
-                # New markers after the therapist closed this rupture: a new rupture episode,
-                # keyed by the first of them, so the therapist sees it.
-                first = next(k for k in course.finding_keys if (episode_id, k) in flag_ids)
-                known = ruptures.get((episode_id, first))
-                if known is None:
-                    finding = next(f for f in evaluation.findings if f.key == first)
-                    known = RuptureEpisode(
-                        practice_id=episode.practice_id,
-                        episode_id=episode_id,
-                        key=first,
-                        rupture_type=finding.subtype or course.subtype,
-                        description=(
-                            "Opened by the signals engine: new rupture markers after the "
-                            "earlier rupture was closed."
-                        ),
-                        began_at=finding.observed_at,
-                        baseline=course.baseline,
-                    )
-                    ruptures[(episode_id, first)] = known
-                    opened.append(known)
-                rupture = known
-            elif (
-                course.subtype and rupture.rupture_type != course.subtype and not rupture.is_closed
-            ):
-                rupture.rupture_type = course.subtype
-                changed[rupture.pk] = rupture
-            if (
-                course.recovered_at
-                and rupture.recovery_suggested_at is None
-                and not rupture.is_closed
-            ):
-                rupture.recovery_suggested_at = course.recovered_at
-                rupture.recovery_evidence = [
-                    {
-                        "what": "check-in back at baseline",
-                        "value": course.recovery_total,
-                        "at": course.recovered_at.isoformat(),
-                        "ref": course.recovery_ref,
-                    }
-                ]
-                if rupture.pk is not None:
-                    changed[rupture.pk] = rupture
-                out.recoveries_suggested += 1
-            if unlinked:
-                links.append((rupture, unlinked))
-    out.ruptures_opened = len(RuptureEpisode.objects.bulk_create(opened))
+            _plan_course(plan, by_id[episode_id], evaluation, course, out)
+    out.ruptures_opened = len(RuptureEpisode.objects.bulk_create(plan.opened))
     RuptureEpisode.objects.bulk_update(
-        list(changed.values()), ["rupture_type", "recovery_suggested_at", "recovery_evidence"]
+        list(plan.changed.values()),
+        ["rupture_type", "recovery_suggested_at", "recovery_evidence"],
     )
     Flag.objects.bulk_update(
         [
@@ -430,13 +426,103 @@ def reconcile(
                 rupture_id=rupture.pk,
                 status=FlagStatus.ACKNOWLEDGED if rupture.acknowledged_at else FlagStatus.OPEN,
             )
-            for rupture, pks in links
+            for rupture, pks in plan.links
             for pk in pks
         ],
         ["rupture", "status"],
     )
-    out.risks_changed = _store_risks(by_id, results, now)
-    return out
+
+
+def _plan_course(
+    plan: RupturePlan,
+    episode: CareEpisode,
+    evaluation: Evaluation,
+    course: RuptureCourse,
+    out: Outcome,
+) -> None:
+    episode_id = episode.pk
+    unlinked = [
+        plan.flag_ids[(episode_id, k)]
+        for k in course.finding_keys
+        if (episode_id, k) in plan.flag_ids
+    ]
+    rupture = plan.known.get((episode_id, course.key))
+    if rupture is None:
+        if not unlinked:
+            return  # its flags belong to a rupture episode opened under another key
+        rupture = _open_rupture(
+            plan,
+            episode,
+            course.key,
+            course.subtype,
+            "Opened by the signals engine.",
+            course.began_at,
+            course.baseline,
+        )
+    elif rupture.is_closed and unlinked:
+        rupture = _reopened(plan, episode, evaluation, course)
+    elif course.subtype and rupture.rupture_type != course.subtype and not rupture.is_closed:
+        rupture.rupture_type = course.subtype
+        plan.changed[rupture.pk] = rupture
+    if course.recovered_at and rupture.recovery_suggested_at is None and not rupture.is_closed:
+        rupture.recovery_suggested_at = course.recovered_at
+        rupture.recovery_evidence = [
+            {
+                "what": "check-in back at baseline",
+                "value": course.recovery_total,
+                "at": course.recovered_at.isoformat(),
+                "ref": course.recovery_ref,
+            }
+        ]
+        if rupture.pk is not None:
+            plan.changed[rupture.pk] = rupture
+        out.recoveries_suggested += 1
+    if unlinked:
+        plan.links.append((rupture, unlinked))
+
+
+def _reopened(
+    plan: RupturePlan, episode: CareEpisode, evaluation: Evaluation, course: RuptureCourse
+) -> RuptureEpisode:
+    """New markers after the therapist closed this rupture: a new rupture episode, keyed by the
+    first of them, so the therapist sees it."""
+    first = next(k for k in course.finding_keys if (episode.pk, k) in plan.flag_ids)
+    known = plan.known.get((episode.pk, first))
+    if known is not None:
+        return known
+    finding = next(f for f in evaluation.findings if f.key == first)
+    return _open_rupture(
+        plan,
+        episode,
+        first,
+        finding.subtype or course.subtype,
+        "Opened by the signals engine: new rupture markers after the earlier rupture was closed.",
+        finding.observed_at,
+        course.baseline,
+    )
+
+
+def _open_rupture(
+    plan: RupturePlan,
+    episode: CareEpisode,
+    key: str,
+    subtype: str,
+    description: str,
+    began_at: datetime,
+    baseline: float | None,
+) -> RuptureEpisode:
+    rupture = RuptureEpisode(
+        practice_id=episode.practice_id,
+        episode_id=episode.pk,
+        key=key,
+        rupture_type=subtype,
+        description=description,
+        began_at=began_at,
+        baseline=baseline,
+    )
+    plan.known[(episode.pk, key)] = rupture
+    plan.opened.append(rupture)
+    return rupture
 
 
 def _store_risks(

@@ -85,6 +85,7 @@ class EpisodeEvidence:
     transcripts: list[TranscriptMarkers] = field(default_factory=list)
     agreed_gap_days: float | None = None  # from the agreement's session frequency
     is_open: bool = True
+    checkin_maximum: float = 40.0  # the check-in's highest total (the top of its scale)
 
     def attended_before(self, moment: datetime) -> int:
         return sum(1 for v in self.visits if v.status == "attended" and v.start <= moment)
@@ -105,4 +106,5 @@ class EpisodeEvidence:
             transcripts=[t for t in self.transcripts if t.at <= moment],
             agreed_gap_days=self.agreed_gap_days,
             is_open=self.is_open,
+            checkin_maximum=self.checkin_maximum,
         )

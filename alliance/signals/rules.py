@@ -14,7 +14,7 @@ from typing import Any
 
 from alliance.signals.catalogue import RuleSet
 from alliance.signals.crisis_language import CrisisReading, detect
-from alliance.signals.evidence import EpisodeEvidence
+from alliance.signals.evidence import EpisodeEvidence, Scale, Score
 from alliance.signals.findings import (
     URGENT,
     WARNING,
@@ -116,86 +116,120 @@ def low_alliance_findings(evidence: EpisodeEvidence, rules: RuleSet) -> list[Fin
 # --- not on track ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Course:
+    """One outcome instrument's series as the not-on-track rules read it."""
+
+    instrument_id: str
+    scale: Scale
+    first: Score
+    latest: Score
+    sessions: int  # attended sessions by the latest score
+
+    @property
+    def change(self) -> float:
+        return self.latest.total - self.first.total  # positive: worse
+
+    def pair(self) -> tuple[dict[str, Any], ...]:
+        title, first, latest = self.scale.title, self.first, self.latest
+        return (
+            evidence_item(f"{title} first", first.total, first.at, first.ref),
+            evidence_item(f"{title} latest", latest.total, latest.at, latest.ref),
+        )
+
+
 def not_on_track_findings(
     evidence: EpisodeEvidence, rules: RuleSet, bands: ExpectedBands
 ) -> list[Finding]:
+    """Per outcome instrument, the first of the not-on-track rules that fires."""
     found: list[Finding] = []
     for instrument_id, series in evidence.outcomes.items():
         scale = evidence.scales.get(instrument_id)
         if scale is None or len(series) < 2:
             continue
-        first, latest = series[0], series[-1]
-        change = latest.total - first.total  # positive: worse
-        rc = scale.reliable_change
-        pair = (
-            evidence_item(f"{scale.title} first", first.total, first.at, first.ref),
-            evidence_item(f"{scale.title} latest", latest.total, latest.at, latest.ref),
+        course = Course(
+            instrument_id,
+            scale,
+            series[0],
+            series[-1],
+            evidence.attended_before(series[-1].at),
         )
-        if rc is not None and rules.enabled("not_on_track.reliable_deterioration") and change >= rc:
-            found.append(
-                Finding(
-                    kind="not_on_track",
-                    rule="not_on_track.reliable_deterioration",
-                    key=f"not_on_track:{instrument_id}:deterioration",
-                    severity=WARNING,
-                    explanation=(
-                        f"{scale.title} has worsened reliably: {fmt(first.total)} → "
-                        f"{fmt(latest.total)} (reliable change is {fmt(rc)} points)"
-                    ),
-                    observed_at=latest.at,
-                    evidence=pair,
-                    parameters={"reliable_change": rc},
-                )
-            )
-            continue
-        sessions = evidence.attended_before(latest.at)
-        after = int(rules.param("not_on_track.no_reliable_improvement", "after_sessions"))
-        if (
-            rc is not None
-            and rules.enabled("not_on_track.no_reliable_improvement")
-            and sessions >= after
-            and (scale.cutoff is None or first.total >= scale.cutoff)
-            and -change < rc
-            and (scale.cutoff is None or latest.total >= scale.cutoff)
-        ):
-            found.append(
-                Finding(
-                    kind="not_on_track",
-                    rule="not_on_track.no_reliable_improvement",
-                    key=f"not_on_track:{instrument_id}:no_improvement",
-                    severity=WARNING,
-                    explanation=(
-                        f"No reliable improvement on {scale.title} after {sessions} sessions "
-                        f"({fmt(first.total)} → {fmt(latest.total)}; reliable improvement needs "
-                        f"{fmt(rc)} points)"
-                    ),
-                    observed_at=latest.at,
-                    evidence=pair,
-                    parameters={"after_sessions": after, "reliable_change": rc},
-                )
-            )
-            continue
-        if rules.enabled("not_on_track.below_expected"):
-            band = bands.band(instrument_id, first.total, sessions)
-            if band is not None and latest.total > band.upper:
-                found.append(
-                    Finding(
-                        kind="not_on_track",
-                        rule="not_on_track.below_expected",
-                        key=f"not_on_track:{instrument_id}:below_expected",
-                        severity=WARNING,
-                        explanation=(
-                            f"{scale.title} {fmt(latest.total)} after {sessions} sessions is "
-                            f"worse than expected for clients who started at {fmt(first.total)} "
-                            f"(expected about {fmt(band.expected)}, at most {fmt(band.upper)}; "
-                            f"{band.source})"
-                        ),
-                        observed_at=latest.at,
-                        evidence=pair,
-                        parameters=rules.params("not_on_track.below_expected"),
-                    )
-                )
+        finding = (
+            reliable_deterioration(course, rules)
+            or no_reliable_improvement(course, rules)
+            or below_expected(course, rules, bands)
+        )
+        if finding is not None:
+            found.append(finding)
     return found
+
+
+def reliable_deterioration(course: Course, rules: RuleSet) -> Finding | None:
+    rc = course.scale.reliable_change
+    if rc is None or not rules.enabled("not_on_track.reliable_deterioration"):
+        return None
+    if course.change < rc:
+        return None
+    return Finding(
+        kind="not_on_track",
+        rule="not_on_track.reliable_deterioration",
+        key=f"not_on_track:{course.instrument_id}:deterioration",
+        severity=WARNING,
+        explanation=(
+            f"{course.scale.title} has worsened reliably: {fmt(course.first.total)} → "
+            f"{fmt(course.latest.total)} (reliable change is {fmt(rc)} points)"
+        ),
+        observed_at=course.latest.at,
+        evidence=course.pair(),
+        parameters={"reliable_change": rc},
+    )
+
+
+def no_reliable_improvement(course: Course, rules: RuleSet) -> Finding | None:
+    rule = "not_on_track.no_reliable_improvement"
+    rc, cutoff = course.scale.reliable_change, course.scale.cutoff
+    after = int(rules.param(rule, "after_sessions"))
+    if rc is None or not rules.enabled(rule) or course.sessions < after or -course.change >= rc:
+        return None
+    if cutoff is not None and (course.first.total < cutoff or course.latest.total < cutoff):
+        return None
+    return Finding(
+        kind="not_on_track",
+        rule=rule,
+        key=f"not_on_track:{course.instrument_id}:no_improvement",
+        severity=WARNING,
+        explanation=(
+            f"No reliable improvement on {course.scale.title} after {course.sessions} sessions "
+            f"({fmt(course.first.total)} → {fmt(course.latest.total)}; reliable improvement "
+            f"needs {fmt(rc)} points)"
+        ),
+        observed_at=course.latest.at,
+        evidence=course.pair(),
+        parameters={"after_sessions": after, "reliable_change": rc},
+    )
+
+
+def below_expected(course: Course, rules: RuleSet, bands: ExpectedBands) -> Finding | None:
+    rule = "not_on_track.below_expected"
+    if not rules.enabled(rule):
+        return None
+    band = bands.band(course.instrument_id, course.first.total, course.sessions)
+    if band is None or course.latest.total <= band.upper:
+        return None
+    return Finding(
+        kind="not_on_track",
+        rule=rule,
+        key=f"not_on_track:{course.instrument_id}:below_expected",
+        severity=WARNING,
+        explanation=(
+            f"{course.scale.title} {fmt(course.latest.total)} after {course.sessions} sessions "
+            f"is worse than expected for clients who started at {fmt(course.first.total)} "
+            f"(expected about {fmt(band.expected)}, at most {fmt(band.upper)}; {band.source})"
+        ),
+        observed_at=course.latest.at,
+        evidence=course.pair(),
+        parameters=rules.params(rule),
+    )
 
 
 # --- crisis ----------------------------------------------------------------------------------

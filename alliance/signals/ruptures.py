@@ -1,18 +1,26 @@
-"""Rupture rules: scan the check-ins in order (a rupture is an event in the series), with the
-missed sessions and transcript markers that join them, and group the findings into courses (one
-rupture episode each) with the client's baseline and any recovery."""
+"""Rupture rules, one function per rule of the catalogue, named by its id (``rupture.<name>``).
+
+``own_level`` reads the check-ins once, in order, and gives each its own level: the mean of the
+client's earlier check-ins outside any dip (the shared baseline of every score rule). Each rule
+then takes that series (the episode's evidence with its levels) and the rule settings and
+returns its findings. ``rupture_scan`` composes them: a fall in the scores waits for
+confirmation (the next check-in still low, a critical comment, a missed session or a skipped
+check-in) unless the practice turned that off; the findings are grouped into courses (one rupture
+episode each) with the client's baseline and any recovery (``recovered``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import pairwise
 from statistics import fmean, stdev
 from typing import Any
 
 from alliance.signals import phrases
 from alliance.signals.catalogue import RuleSet
-from alliance.signals.evidence import CheckIn, EpisodeEvidence
+from alliance.signals.evidence import CheckIn, EpisodeEvidence, Visit
 from alliance.signals.findings import (
     WARNING,
     Finding,
@@ -22,6 +30,13 @@ from alliance.signals.findings import (
 )
 
 MISSED = ("late_cancelled", "no_show")
+OWN = "rupture.own_level"
+SCORE_RULES = (
+    "rupture.below_cutoff",
+    "rupture.drop_from_previous",
+    "rupture.drop_from_baseline",
+    "rupture.steady_decline",
+)
 
 
 @dataclass
@@ -38,6 +53,104 @@ class RuptureCourse:
     recovery_total: float | None = None
 
 
+@dataclass(frozen=True)
+class Point:
+    """One check-in as the rupture rules read it, with the client's own level before it."""
+
+    index: int  # in ``evidence.checkins``
+    checkin: CheckIn
+    previous: CheckIn | None  # the previous check-in with a total
+    level: float | None  # the client's own level before this check-in (None: no earlier one)
+    spread: float | None  # their own standard deviation (floored), once there is a baseline
+    calm: int  # earlier check-ins the level rests on
+    fallen: bool  # at least the needed fall below the own level (rupture.own_level)
+    subtype: str  # from the comment: "confrontation", "withdrawal" or ""
+    matched: tuple[str, ...]  # the rupture phrases the comment matched
+    recent: tuple[float, ...] = ()  # the last few totals up to this one (steady_decline)
+
+    @property
+    def total(self) -> float | None:
+        return self.checkin.total
+
+
+@dataclass(frozen=True)
+class Series:
+    """The episode's evidence with each check-in's own level: what every rupture rule reads."""
+
+    evidence: EpisodeEvidence
+    points: list[Point]
+    level: float | None  # the client's own level now (None before the first check-in)
+
+    def scored(self) -> list[Point]:
+        return [p for p in self.points if p.total is not None]
+
+
+# --- rupture.own_level: the shared baseline ---------------------------------------------------
+
+
+def own_level(
+    evidence: EpisodeEvidence, rules: RuleSet, flags: Callable[[Point], bool] | None = None
+) -> Series:
+    """Each check-in's own level: the mean of the earlier check-ins outside any rupture (a
+    check-in ``flags`` marks, by default any fall, and those after it until one is back within
+    the recovery margin of the level it fell from), or the previous check-in when there is no
+    such mean yet."""
+    calm: list[float] = []
+    dip_level: float | None = None  # the level a dip fell from, until it recovers
+    previous: CheckIn | None = None
+    decline_n = int(rules.param("rupture.steady_decline", "checkins"))
+    margin = rules.param("rupture.recovered", "margin")
+    totals: list[float] = []
+    points: list[Point] = []
+    for index, checkin in enumerate(evidence.checkins):
+        subtype, matched = _text_subtype(checkin.comment)
+        level = fmean(calm) if calm else previous.total if previous else None
+        spread = _spread(calm, rules)
+        total = checkin.total
+        fallen = (
+            total is not None
+            and level is not None
+            and level - total >= _needed(rules, level, spread, evidence.checkin_maximum)
+        )
+        if total is not None:
+            totals.append(total)
+        recent = tuple(totals[-decline_n:]) if total is not None else ()
+        point = Point(
+            index, checkin, previous, level, spread, len(calm), fallen, subtype, tuple(matched),
+            recent,
+        )  # fmt: skip
+        points.append(point)
+        flagged = flags(point) if flags is not None else fallen or bool(subtype)
+        if flagged:
+            dip_level = (level if level is not None else total) if dip_level is None else dip_level
+        elif dip_level is not None and total is not None and total >= dip_level - margin:
+            dip_level = None
+        if total is None:
+            continue
+        if dip_level is None and not flagged:
+            calm.append(total)
+        previous = checkin
+    return Series(evidence, points, fmean(calm) if calm else None)
+
+
+def _spread(calm: list[float], rules: RuleSet) -> float | None:
+    if len(calm) < int(rules.param("rupture.drop_from_baseline", "min_sessions")):
+        return None
+    return max(stdev(calm), rules.param("rupture.drop_from_baseline", "sd_floor"))
+
+
+def _needed(rules: RuleSet, level: float, spread: float | None, top: float) -> float:
+    """The fall that counts: ``min_fall`` points, or ``sd`` of the client's own deviations when
+    larger; from a level at the top of the scale, ``ceiling_fall`` (a censored score hides how
+    far the client's view fell, and a steady 40 has no spread to measure it by)."""
+    needed = rules.param(OWN, "min_fall")
+    if spread is not None:
+        needed = max(needed, rules.param(OWN, "sd") * spread)
+    if level >= top - rules.param(OWN, "ceiling_band"):
+        needed = min(needed, rules.param(OWN, "ceiling_fall"))
+    return needed
+
+
 def _text_subtype(comment: str) -> tuple[str, list[str]]:
     confrontation = phrases.confrontation_phrases(comment)
     if confrontation:
@@ -48,205 +161,192 @@ def _text_subtype(comment: str) -> tuple[str, list[str]]:
     return "", []
 
 
-def rupture_scan(
-    evidence: EpisodeEvidence, rules: RuleSet
-) -> tuple[list[Finding], list[RuptureCourse], float | None]:
-    """Scan the check-ins in order: each rupture marker is a finding; consecutive markers with
-    no recovery between them form one course (one rupture episode). Also returns the client's
-    own level: the mean of their check-ins outside ruptures (None before the first)."""
-    cutoff = cutoff_in_force(evidence, rules)
-    drop_points = rules.param("rupture.drop_from_previous", "points")
-    k = rules.param("rupture.drop_from_baseline", "sd")
-    min_sessions = int(rules.param("rupture.drop_from_baseline", "min_sessions"))
-    sd_floor = rules.param("rupture.drop_from_baseline", "sd_floor")
-    margin = rules.param("rupture.recovered", "margin")
-    min_fall = rules.param("rupture.own_level", "min_fall")
-    own_sd = rules.param("rupture.own_level", "sd")
-    decline_n = int(rules.param("rupture.steady_decline", "checkins"))
-    decline_points = rules.param("rupture.steady_decline", "points")
-    scored: list[CheckIn] = []
+# --- the rules: one function each ------------------------------------------------------------
 
-    findings: list[Finding] = []
-    courses: list[RuptureCourse] = []
-    course: RuptureCourse | None = None
-    calm: list[float] = []  # check-ins outside any rupture: the client's own baseline
-    previous: CheckIn | None = None
-    low_checkins: list[tuple[int, CheckIn]] = []
 
-    for index, checkin in enumerate(evidence.checkins):
-        here: list[Finding] = []
-        total = checkin.total
-        subtype, matched = _text_subtype(checkin.comment)
-        low = False
-        if total is not None:
-            reference = fmean(calm) if calm else previous.total if previous else None
-            needed = min_fall
-            if len(calm) >= min_sessions:
-                needed = max(min_fall, own_sd * max(stdev(calm), sd_floor))
-            fallen = reference is not None and reference - total >= needed
-            recent = [c.total for c in scored[-(decline_n - 1) :]] + [total] if decline_n else []
-            if (
-                rules.enabled("rupture.below_cutoff")
-                and total < cutoff
-                and previous is not None
-                and previous.total is not None
-                and previous.total >= cutoff
-                and fallen
-            ):
-                low = True
-                here.append(
-                    _rupture(
-                        checkin,
-                        index,
-                        "rupture.below_cutoff",
-                        f"Check-in {fmt(total)} fell below the cut-off of {fmt(cutoff)} "
-                        f"(previous {fmt(previous.total)})",
-                        {"cutoff": cutoff, "min_fall": min_fall},
-                    )
-                )
-            if (
-                rules.enabled("rupture.drop_from_previous")
-                and previous is not None
-                and previous.total is not None
-                and previous.total - total >= drop_points
-                and fallen
-            ):
-                low = True
-                here.append(
-                    _rupture(
-                        checkin,
-                        index,
-                        "rupture.drop_from_previous",
-                        f"Check-in dropped {fmt(previous.total - total)} points from the previous "
-                        f"one ({fmt(previous.total)} → {fmt(total)})",
-                        {"points": drop_points, "min_fall": min_fall},
-                    )
-                )
-            if rules.enabled("rupture.drop_from_baseline") and len(calm) >= min_sessions:
-                mean, spread = fmean(calm), max(stdev(calm), sd_floor)
-                if total <= mean - k * spread and fallen:
-                    low = True
-                    here.append(
-                        _rupture(
-                            checkin,
-                            index,
-                            "rupture.drop_from_baseline",
-                            f"Check-in {fmt(total)} is {fmt((mean - total) / spread)} standard "
-                            f"deviations below this client's own baseline of {fmt(mean)} "
-                            f"({len(calm)} earlier check-ins)",
-                            {
-                                "sd": k,
-                                "min_sessions": min_sessions,
-                                "sd_floor": sd_floor,
-                                "min_fall": min_fall,
-                            },
-                        )
-                    )
-            if (
-                rules.enabled("rupture.steady_decline")
-                and fallen
-                and len(recent) == decline_n
-                and all(a is not None and b is not None and a > b for a, b in pairwise(recent))
-                and (recent[0] or 0) - total >= decline_points
-                and not here
-            ):
-                low = True
-                here.append(
-                    _rupture(
-                        checkin,
-                        index,
-                        "rupture.steady_decline",
-                        f"Check-ins have fallen {decline_n} times in a row "
-                        f"({' → '.join(fmt(v or 0) for v in recent)})",
-                        {"checkins": decline_n, "points": decline_points},
-                        subtype="withdrawal",
-                    )
-                )
-        if rules.enabled("rupture.negative_text") and matched:
-            words = ", ".join(f"“{phrases.display(m)}”" for m in matched[:3])
-            here.append(
+def below_cutoff(series: Series, rules: RuleSet) -> list[Finding]:
+    rule = "rupture.below_cutoff"
+    if not rules.enabled(rule):
+        return []
+    cutoff = cutoff_in_force(series.evidence, rules)
+    min_fall = rules.param(OWN, "min_fall")
+    return [
+        _rupture(
+            p,
+            rule,
+            f"Check-in {fmt(p.total)} fell below the cut-off of {fmt(cutoff)} "
+            f"(previous {fmt(p.previous.total)})",
+            {"cutoff": cutoff, "min_fall": min_fall},
+        )
+        for p in series.scored()
+        if p.fallen
+        and p.total is not None
+        and p.total < cutoff
+        and p.previous is not None
+        and p.previous.total is not None
+        and p.previous.total >= cutoff
+    ]
+
+
+def drop_from_previous(series: Series, rules: RuleSet) -> list[Finding]:
+    rule = "rupture.drop_from_previous"
+    if not rules.enabled(rule):
+        return []
+    points = rules.param(rule, "points")
+    found = []
+    for p in series.scored():
+        before = p.previous.total if p.previous is not None else None
+        if p.fallen and p.total is not None and before is not None and before - p.total >= points:
+            found.append(
                 _rupture(
-                    checkin,
-                    index,
-                    "rupture.negative_text",
-                    f"The client wrote: “{checkin.comment.strip()[:200]}” ({words})",
-                    {},
-                    subtype=subtype,
+                    p,
+                    rule,
+                    f"Check-in dropped {fmt(before - p.total)} points from the previous one "
+                    f"({fmt(before)} → {fmt(p.total)})",
+                    {"points": points, "min_fall": rules.param(OWN, "min_fall")},
                 )
             )
-        elif here and phrases.is_minimal(checkin.comment):
-            subtype = "withdrawal"  # a low score with a one-word comment
-        if low:
-            low_checkins.append((index, checkin))
-        if here:
-            findings.extend(here)
-            if course is None:
-                baseline = fmean(calm) if calm else None
-                if baseline is None and previous is not None and previous.total is not None:
-                    baseline = previous.total
-                course = RuptureCourse(here[0].key, checkin.at, baseline)
-                courses.append(course)
-            course.finding_keys.extend(f.key for f in here)
-            subtype = subtype or next((f.subtype for f in here if f.subtype), "")  # a decline
-            if (subtype and not course.subtype) or subtype == "confrontation":
-                course.subtype = subtype
-        elif course is not None and total is not None:
-            target = course.baseline if course.baseline is not None else cutoff
-            if total >= target - margin:
-                course.recovered_at = checkin.at
-                course.recovery_ref = checkin.ref
-                course.recovery_total = total
-                course = None
-        if not here and course is None and total is not None:
-            calm.append(total)
-        if total is not None:
-            previous = checkin
-            scored.append(checkin)
+    return found
 
-    if rules.enabled("rupture.missed_after_low"):
-        missed: set[str] = set()  # one flag per missed appointment, however many low check-ins
-        for index, checkin in low_checkins:
-            visit = next((v for v in evidence.visits if v.start > checkin.at), None)
-            if visit is None or visit.status not in MISSED or visit.ref in missed:
-                continue
-            missed.add(visit.ref)
-            finding = Finding(
-                kind="rupture",
-                rule="rupture.missed_after_low",
-                key=f"{visit.ref}:missed_after_low",
-                severity=WARNING,
-                explanation=(
-                    f"The next appointment after a low check-in ({fmt(checkin.total or 0)}) was "
-                    f"{'a no-show' if visit.status == 'no_show' else 'cancelled late'}"
-                ),
-                observed_at=visit.start,
-                evidence=(
-                    evidence_item("check-in", checkin.total, checkin.at, checkin.ref),
-                    evidence_item("appointment", visit.status, visit.start, visit.ref),
-                ),
-                parameters={},
-                subtype="withdrawal",
-                clearable=False,
-                checkin_index=index,
+
+def drop_from_baseline(series: Series, rules: RuleSet) -> list[Finding]:
+    rule = "rupture.drop_from_baseline"
+    if not rules.enabled(rule):
+        return []
+    k = rules.param(rule, "sd")
+    found = []
+    for p in series.scored():
+        if p.spread is None or p.level is None or p.total is None or not p.fallen:
+            continue
+        if p.total <= p.level - k * p.spread:
+            found.append(
+                _rupture(
+                    p,
+                    rule,
+                    f"Check-in {fmt(p.total)} is {fmt((p.level - p.total) / p.spread)} standard "
+                    f"deviations below this client's own baseline of {fmt(p.level)} "
+                    f"({p.calm} earlier check-ins)",
+                    {**rules.params(rule), "min_fall": rules.param(OWN, "min_fall")},
+                )
             )
-            findings.append(finding)
-            owner = _course_covering(courses, visit.start)
-            if owner is None:
-                owner = RuptureCourse(finding.key, visit.start, checkin.total, subtype="withdrawal")
-                courses.append(owner)
-            owner.finding_keys.append(finding.key)
-            if not owner.subtype:
-                owner.subtype = "withdrawal"
-    if rules.enabled("rupture.transcript_markers"):
-        least = int(rules.param("rupture.transcript_markers", "min_markers"))
-        for session in evidence.transcripts:
-            count = session.withdrawal + session.confrontation
-            if count < least:
-                continue
-            kind = "confrontation" if session.confrontation >= session.withdrawal else "withdrawal"
-            finding = Finding(
+    return found
+
+
+def steady_decline(series: Series, rules: RuleSet) -> list[Finding]:
+    """A slide: the last few check-ins each lower than the one before (or, with ``below_level``,
+    all below the client's own level), falling ``points`` in all and ending below the level."""
+    rule = "rupture.steady_decline"
+    if not rules.enabled(rule):
+        return []
+    n, points = int(rules.param(rule, "checkins")), rules.param(rule, "points")
+    found = []
+    for p in series.scored():
+        if p.fallen and len(p.recent) == n and _sliding(p, points):
+            found.append(
+                _rupture(
+                    p,
+                    rule,
+                    f"Check-ins have fallen over {n} sessions in a row "
+                    f"({' → '.join(fmt(v) for v in p.recent)})",
+                    {"checkins": n, "points": points},
+                    subtype="withdrawal",
+                )
+            )
+    return found
+
+
+def _sliding(p: Point, points: float) -> bool:
+    falling = all(a > b for a, b in pairwise(p.recent))
+    return falling and p.recent[0] - p.recent[-1] >= points
+
+
+def negative_text(series: Series, rules: RuleSet) -> list[Finding]:
+    rule = "rupture.negative_text"
+    if not rules.enabled(rule):
+        return []
+    found = []
+    still_low = rules.param(OWN, "still_low")
+    for p in series.points:
+        if p.matched:
+            words = ", ".join(f"“{phrases.display(m)}”" for m in p.matched[:3])
+            found.append(
+                _rupture(
+                    p,
+                    rule,
+                    f"The client wrote: “{p.checkin.comment.strip()[:200]}” ({words})",
+                    {},
+                    subtype=p.subtype,
+                )
+            )
+        elif _terse_and_lower(p, still_low):
+            found.append(
+                _rupture(
+                    p,
+                    rule,
+                    f"A one-word answer (“{p.checkin.comment.strip()[:40]}”) with a check-in of "
+                    f"{fmt(p.total or 0)}, below this client's own level of {fmt(p.level or 0)}",
+                    {"still_low": still_low},
+                    subtype="withdrawal",
+                )
+            )
+    return found
+
+
+def _terse_and_lower(p: Point, still_low: float) -> bool:
+    """A minimal answer ("fine", "ok", "-") where the client usually scores higher: withdrawal."""
+    if p.total is None or p.level is None or not phrases.is_minimal(p.checkin.comment):
+        return False
+    return p.total <= p.level - max(still_low, 1)
+
+
+def missed_after_low(series: Series, rules: RuleSet, low: list[Point]) -> list[Finding]:
+    """A late cancellation or no-show at the next appointment after a low check-in (one that a
+    score rule flagged, or that fell below the client's own level by the fall that counts: a
+    dip too small for a score rule); one flag per missed appointment."""
+    rule = "rupture.missed_after_low"
+    if not rules.enabled(rule):
+        return []
+    missed: dict[str, Finding] = {}
+    for p in low:
+        visit = _next_visit(series.evidence, p.checkin.at)
+        if visit is None or visit.status not in MISSED or visit.ref in missed:
+            continue
+        missed[visit.ref] = Finding(
+            kind="rupture",
+            rule=rule,
+            key=f"{visit.ref}:missed_after_low",
+            severity=WARNING,
+            explanation=(
+                f"The next appointment after a low check-in ({fmt(p.total or 0)}) was "
+                f"{'a no-show' if visit.status == 'no_show' else 'cancelled late'}"
+            ),
+            observed_at=visit.start,
+            evidence=(
+                evidence_item("check-in", p.total, p.checkin.at, p.checkin.ref),
+                evidence_item("appointment", visit.status, visit.start, visit.ref),
+            ),
+            parameters={},
+            subtype="withdrawal",
+            clearable=False,
+            checkin_index=p.index,
+        )
+    return list(missed.values())
+
+
+def transcript_markers(series: Series, rules: RuleSet) -> list[Finding]:
+    rule = "rupture.transcript_markers"
+    if not rules.enabled(rule):
+        return []
+    least = int(rules.param(rule, "min_markers"))
+    found = []
+    for session in series.evidence.transcripts:
+        if session.withdrawal + session.confrontation < least:
+            continue
+        kind = "confrontation" if session.confrontation >= session.withdrawal else "withdrawal"
+        found.append(
+            Finding(
                 kind="rupture",
-                rule="rupture.transcript_markers",
+                rule=rule,
                 key=f"{session.ref}:markers",
                 severity=WARNING,
                 explanation=(
@@ -267,16 +367,181 @@ def rupture_scan(
                 subtype=kind,
                 clearable=False,
             )
-            findings.append(finding)
-            owner = _course_covering(courses, session.at)
-            if owner is None:
-                owner = RuptureCourse(finding.key, session.at, fmean(calm) if calm else None)
-                courses.append(owner)
-            owner.finding_keys.append(finding.key)
-            if not owner.subtype or kind == "confrontation":
-                owner.subtype = kind
+        )
+    return found
+
+
+def recovered(
+    series: Series, rules: RuleSet, found: dict[int, list[Finding]]
+) -> list[RuptureCourse]:
+    """Group the check-in findings into courses: consecutive flagged check-ins with no recovery
+    between them are one rupture; a later check-in back within ``margin`` of the baseline (the
+    level before the rupture) without a new marker suggests it is resolved."""
+    margin = rules.param("rupture.recovered", "margin")
+    cutoff = cutoff_in_force(series.evidence, rules)
+    courses: list[RuptureCourse] = []
+    course: RuptureCourse | None = None
+    for p in series.points:
+        here = found.get(p.index, [])
+        if here:
+            if course is None:
+                course = RuptureCourse(here[0].key, p.checkin.at, p.level)
+                courses.append(course)
+            course.finding_keys.extend(f.key for f in here)
+            _name_course(course, p, here)
+        elif course is not None and p.total is not None:
+            target = course.baseline if course.baseline is not None else cutoff
+            if p.total >= target - margin:
+                course.recovered_at, course.recovery_ref = p.checkin.at, p.checkin.ref
+                course.recovery_total = p.total
+                course = None
+    return courses
+
+
+def _name_course(course: RuptureCourse, p: Point, here: list[Finding]) -> None:
+    subtype = p.subtype
+    if not subtype and phrases.is_minimal(p.checkin.comment):
+        subtype = "withdrawal"  # a low score with a one-word comment
+    subtype = subtype or next((f.subtype for f in here if f.subtype), "")  # a decline
+    if (subtype and not course.subtype) or subtype == "confrontation":
+        course.subtype = subtype
+
+
+# --- the scan: the rules composed ------------------------------------------------------------
+
+ScoreRule = Callable[[Series, RuleSet], list[Finding]]
+SCORE_RULE_FUNCTIONS: tuple[ScoreRule, ...] = (
+    below_cutoff,
+    drop_from_previous,
+    drop_from_baseline,
+    steady_decline,
+)
+
+
+def rupture_scan(
+    evidence: EpisodeEvidence, rules: RuleSet
+) -> tuple[list[Finding], list[RuptureCourse], float | None]:
+    """Every rupture rule on the episode: the findings, their courses (one rupture episode
+    each) and the client's own level now (the mean of their check-ins outside ruptures)."""
+    series = own_level(evidence, rules, lambda p: _flags(evidence, rules, p))
+    by_checkin = _score_findings(series, rules)
+    for finding in negative_text(series, rules):
+        by_checkin.setdefault(finding.checkin_index or 0, []).append(finding)
+    by_checkin = confirmed(series, rules, by_checkin)
+    courses = recovered(series, rules, by_checkin)
+    findings = [f for index in sorted(by_checkin) for f in by_checkin[index]]
+    low = [p for p in series.points if p.fallen or _has_score(by_checkin.get(p.index, []))]
+    for finding in missed_after_low(series, rules, sorted(low, key=lambda p: p.index)):
+        _attach(courses, finding, series.points[finding.checkin_index or 0].total, "withdrawal")
+        findings.append(finding)
+    for finding in transcript_markers(series, rules):
+        _attach(courses, finding, series.level, finding.subtype)
+        findings.append(finding)
     courses.sort(key=lambda c: c.began_at)
-    return findings, courses, (fmean(calm) if calm else None)
+    return findings, courses, series.level
+
+
+def _score_findings(series: Series, rules: RuleSet) -> dict[int, list[Finding]]:
+    """The score rules' findings per check-in; a slide only where no sudden fall fired."""
+    by_checkin: dict[int, list[Finding]] = {}
+    for rule in SCORE_RULE_FUNCTIONS:
+        for finding in rule(series, rules):
+            index = finding.checkin_index or 0
+            here = by_checkin.setdefault(index, [])
+            if finding.rule == "rupture.steady_decline" and here:
+                continue
+            here.append(finding)
+    return by_checkin
+
+
+def _flags(evidence: EpisodeEvidence, rules: RuleSet, point: Point) -> bool:
+    """Does any rupture rule flag this check-in? (It then stays out of the client's level.)"""
+    if point.matched and rules.enabled("rupture.negative_text"):
+        return True
+    if not point.fallen:
+        return False
+    alone = Series(evidence, [point], None)
+    return any(rule(alone, rules) for rule in SCORE_RULE_FUNCTIONS)
+
+
+def _has_score(here: list[Finding]) -> bool:
+    return any(f.rule in SCORE_RULES for f in here)
+
+
+def confirmed(
+    series: Series, rules: RuleSet, by_checkin: dict[int, list[Finding]]
+) -> dict[int, list[Finding]]:
+    """A fall in the scores alone is provisional (a bad day looks the same) until the client's
+    next answer says so: a critical comment at it or after, the next check-in still at least
+    ``still_low`` below the level, a missed appointment, an appointment attended without a
+    check-in, or no appointment at all for twice the agreed gap. A fall that continues a slide
+    (the check-in before it already ``still_low`` below the level), or a fall of ``deep_fall``
+    points or more, needs no confirmation. With ``confirm`` 0 every fall counts at once."""
+    if not rules.param(OWN, "confirm"):
+        return by_checkin
+    kept: dict[int, list[Finding]] = {}
+    deep = rules.param(OWN, "deep_fall")
+    for index, here in by_checkin.items():
+        point = series.points[index]
+        fall = (point.level or 0.0) - (point.total or 0.0) if point.level is not None else 0.0
+        if (
+            not _has_score(here)
+            or point.subtype
+            or (deep and fall >= deep)
+            or _confirmation(series, rules, point)
+        ):
+            kept[index] = here
+    return kept
+
+
+def _confirmation(series: Series, rules: RuleSet, point: Point) -> bool:
+    evidence = series.evidence
+    visit = _next_visit(evidence, point.checkin.at)
+    if visit is not None and visit.status in MISSED:
+        return True
+    gap = timedelta(days=2 * (evidence.agreed_gap_days or 7))
+    if visit is None and evidence.is_open and evidence.now - point.checkin.at >= gap:
+        return True  # no appointment since, twice the agreed gap later: the client stayed away
+    after = series.points[point.index + 1] if point.index + 1 < len(series.points) else None
+    if visit is not None and visit.status == "attended" and not _answered(series, visit, after):
+        return visit.start <= evidence.now - _DAY
+    level = point.level if point.level is not None else 0.0
+    still_low = rules.param(OWN, "still_low")
+    before = point.previous.total if point.previous is not None else None
+    if before is not None and point.level is not None and before <= level - still_low:
+        return True  # the fall came over two sessions or more: a slide, not one bad day
+    if after is None:
+        return False
+    return bool(after.subtype) or after.total is None or after.total <= level - still_low
+
+
+_DAY = timedelta(days=1)  # an appointment without a check-in a day later: skipped
+
+
+def _answered(series: Series, visit: Visit, after: Point | None) -> bool:
+    """Was the appointment followed by a check-in before the next one?"""
+    if after is None:
+        return False
+    if visit.appointment_id is not None and after.checkin.appointment_id is not None:
+        return after.checkin.appointment_id == visit.appointment_id
+    following = _next_visit(series.evidence, visit.start)
+    return following is None or after.checkin.at < following.start
+
+
+def _next_visit(evidence: EpisodeEvidence, moment: datetime) -> Visit | None:
+    return next((v for v in evidence.visits if v.start > moment), None)
+
+
+def _attach(
+    courses: list[RuptureCourse], finding: Finding, baseline: float | None, kind: str
+) -> None:
+    owner = _course_covering(courses, finding.observed_at)
+    if owner is None:
+        owner = RuptureCourse(finding.key, finding.observed_at, baseline, subtype=kind)
+        courses.append(owner)
+    owner.finding_keys.append(finding.key)
+    if not owner.subtype or kind == "confrontation":
+        owner.subtype = kind
 
 
 def _course_covering(courses: list[RuptureCourse], moment: datetime) -> RuptureCourse | None:
@@ -289,13 +554,9 @@ def _course_covering(courses: list[RuptureCourse], moment: datetime) -> RuptureC
 
 
 def _rupture(
-    checkin: CheckIn,
-    index: int,
-    rule: str,
-    explanation: str,
-    parameters: dict[str, Any],
-    subtype: str = "",
+    point: Point, rule: str, explanation: str, parameters: dict[str, Any], subtype: str = ""
 ) -> Finding:
+    checkin = point.checkin
     evidence = [evidence_item("check-in", checkin.total, checkin.at, checkin.ref)]
     if checkin.comment:
         evidence.append(evidence_item("comment", checkin.comment[:500], checkin.at, checkin.ref))
@@ -310,5 +571,5 @@ def _rupture(
         parameters=parameters,
         subtype=subtype,
         clearable=False,
-        checkin_index=index,
+        checkin_index=point.index,
     )

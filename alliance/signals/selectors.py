@@ -203,6 +203,15 @@ def episode_signals(
     ``select_related("risk")`` and ``responses`` with ``select_related("feedback_reply")``.
     """
     ids = [episode.pk for episode in episodes]
+    flags, ruptures = _flags_and_ruptures(ids, now)
+    feedback = _feedback(ids, responses)
+    return [_panel(episode, flags[episode.pk], ruptures, feedback) for episode in episodes]
+
+
+def _flags_and_ruptures(
+    ids: list[int], now: datetime
+) -> tuple[dict[int, list[Flag]], dict[int, list[RuptureLine]]]:
+    """Open and acknowledged flags outside ruptures, and the rupture lines, per episode."""
     flags: dict[int, list[Flag]] = {pk: [] for pk in ids}
     by_rupture: dict[int, list[Flag]] = {}
     for flag in Flag.objects.filter(
@@ -225,6 +234,12 @@ def episode_signals(
                 first_explanation=own[0].explanation if own else rupture.description,
             )
         )
+    return flags, ruptures
+
+
+def _feedback(
+    ids: list[int], responses: Sequence[MeasureResponse]
+) -> dict[int, list[FeedbackLine]]:
     titles = {instrument.id: instrument.title for instrument in all_instruments()}
     feedback: dict[int, list[FeedbackLine]] = {pk: [] for pk in ids}
     for response in sorted(responses, key=lambda r: (r.submitted_at, r.pk), reverse=True):
@@ -239,33 +254,37 @@ def episode_signals(
                 else titles.get(response.instrument_id, response.instrument_id),
             )
         )
-    panels = []
-    for episode in episodes:
-        lines = [flag_line(flag) for flag in flags[episode.pk]]
-        # Crisis first, then by severity and newest evidence (the model's ordering).
-        lines.sort(key=lambda line: (not line.is_crisis, -line.flag.severity))
-        risk = _risk(episode) if episode.is_open else None
-        dropout = []
-        if risk is not None:  # shown with the risk it rests on, not as a flag of its own
-            dropout = [line for line in lines if line.flag.kind == FlagKind.DROPOUT_RISK]
-            lines = [line for line in lines if line.flag.kind != FlagKind.DROPOUT_RISK]
-        acknowledged = [line for line in lines if line.flag.status == FlagStatus.ACKNOWLEDGED]
-        own_feedback = feedback[episode.pk]
-        panels.append(
-            EpisodeSignals(
-                episode_id=episode.pk,
-                is_open=episode.is_open,
-                open_flags=tuple(line for line in lines if line.flag.is_open),
-                acknowledged_flags=tuple(acknowledged[:ACKNOWLEDGED_SHOWN]),
-                acknowledged_more=max(0, len(acknowledged) - ACKNOWLEDGED_SHOWN),
-                risk=risk,
-                dropout_flag=dropout[0] if dropout else None,
-                ruptures=tuple(ruptures[episode.pk]),
-                feedback=tuple(own_feedback[:FEEDBACK_SHOWN]),
-                feedback_more=max(0, len(own_feedback) - FEEDBACK_SHOWN),
-            )
-        )
-    return panels
+    return feedback
+
+
+def _panel(
+    episode: CareEpisode,
+    flags: list[Flag],
+    ruptures: dict[int, list[RuptureLine]],
+    feedback: dict[int, list[FeedbackLine]],
+) -> EpisodeSignals:
+    lines = [flag_line(flag) for flag in flags]
+    # Crisis first, then by severity and newest evidence (the model's ordering).
+    lines.sort(key=lambda line: (not line.is_crisis, -line.flag.severity))
+    risk = _risk(episode) if episode.is_open else None
+    dropout = []
+    if risk is not None:  # shown with the risk it rests on, not as a flag of its own
+        dropout = [line for line in lines if line.flag.kind == FlagKind.DROPOUT_RISK]
+        lines = [line for line in lines if line.flag.kind != FlagKind.DROPOUT_RISK]
+    acknowledged = [line for line in lines if line.flag.status == FlagStatus.ACKNOWLEDGED]
+    own_feedback = feedback[episode.pk]
+    return EpisodeSignals(
+        episode_id=episode.pk,
+        is_open=episode.is_open,
+        open_flags=tuple(line for line in lines if line.flag.is_open),
+        acknowledged_flags=tuple(acknowledged[:ACKNOWLEDGED_SHOWN]),
+        acknowledged_more=max(0, len(acknowledged) - ACKNOWLEDGED_SHOWN),
+        risk=risk,
+        dropout_flag=dropout[0] if dropout else None,
+        ruptures=tuple(ruptures[episode.pk]),
+        feedback=tuple(own_feedback[:FEEDBACK_SHOWN]),
+        feedback_more=max(0, len(own_feedback) - FEEDBACK_SHOWN),
+    )
 
 
 # --- the rupture page ------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from alliance.signals.simulation import SimEpisode
 from simulation import calibrated, contrary
+from simulation.episode import SimEpisode
 from simulation.tests.helpers import CRISIS, EXTRA, LARGE, SEED
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from alliance.signals.simulation import SimEpisode
+from simulation.episode import SimEpisode
 
 # Written for these tests only; the bench passes its own, independently written phrasings.
 CRISIS = ("[test crisis line A]", "[test crisis line B]", "[test crisis line C]")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 from statistics import mean, median
 
-from alliance.signals.simulation import SimEpisode
 from simulation import calibrated
 from simulation.calibration import CALIBRATED_TARGETS, measure, warned_in_data
 from simulation.comments import BOOK
+from simulation.episode import SimEpisode
 from simulation.tests.helpers import CRISIS, EXTRA, check_episode
 
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from alliance.signals.evidence import CheckIn, EpisodeEvidence, Score, Visit
-from alliance.signals.simulation import InjectedRupture, SimEpisode, Truth
 from simulation import report
 from simulation.calibration import (
     ceiling_share,
@@ -21,6 +20,7 @@ from simulation.calibration import (
     silent_dropout_share,
     warned_in_data,
 )
+from simulation.episode import InjectedRupture, SimEpisode, Truth
 
 START = datetime(2025, 3, 3, 10, tzinfo=UTC)
 

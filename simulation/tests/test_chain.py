@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from alliance.signals.simulation import SimEpisode
 from simulation import calibrated, contrary
 from simulation.chain import Oracle
+from simulation.episode import SimEpisode
 from simulation.generator import Therapist, Walk, completion_hazards, draw_client
 from simulation.params import Params
 from simulation.practice import FIRST_MONDAY

@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 from statistics import mean
 
-from alliance.signals.simulation import SimEpisode
 from simulation import calibrated, contrary
 from simulation.calibration import CONTRARY_TARGETS, measure
 from simulation.comments import BOOK as CALIBRATED_BOOK
 from simulation.contrary_comments import BOOK as CONTRARY_BOOK
+from simulation.episode import SimEpisode
 from simulation.tests.helpers import CRISIS, check_episode
 
 

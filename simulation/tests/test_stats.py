@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from alliance.signals.simulation_metrics import auc as bench_auc
+from simulation.metrics import auc as bench_auc
 from simulation.stats import auc, cohen_d, pearson, sd, student_t
 
 

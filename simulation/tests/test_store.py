@@ -11,10 +11,11 @@ from alliance.measures.models import MeasureResponse
 from alliance.practice.models import CareEpisode
 from alliance.signals.catalogue import defaults
 from alliance.signals.engine import evaluate_practice
-from alliance.signals.simulation import SimEpisode, simulate_practice
-from alliance.signals.simulation_metrics import Figures, score_crisis, score_dropout, score_ruptures
-from alliance.signals.simulation_store import THERAPISTS, store_practice
 from simulation import calibrated, contrary
+from simulation.episode import SimEpisode
+from simulation.metrics import Figures, score_crisis, score_dropout, score_ruptures
+from simulation.original import simulate_practice
+from simulation.store import THERAPISTS, store_practice
 from simulation.tests.helpers import CRISIS
 
 Simulate = Callable[[int, int, Sequence[str]], list[SimEpisode]]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
-from alliance.signals.catalogue import RuleSet, defaults
+from alliance.signals.catalogue import RuleSet, rule_set
 from alliance.signals.evidence import (
     CheckIn,
     EpisodeEvidence,
@@ -116,6 +116,34 @@ def series(
         agreed_gap_days=agreed_gap_days,
         is_open=is_open,
     )
+
+
+# The score rules as they were before the confirmation step (2026-12): every fall counts at once,
+# 4 points from the client's level (also at the ceiling), 5 from the previous check-in. The
+# tests of each rule's mechanics use these, so one small series shows one rule; the tests of the
+# confirmation step and the ceiling use the catalogue's defaults (``rule_set(None)``).
+AT_ONCE: Final[dict[str, dict[str, float]]] = {
+    "rupture.own_level": {
+        "min_fall": 4,
+        "ceiling_fall": 4,
+        "confirm": 0,
+        "still_low": 2,
+        "deep_fall": 10,
+    },
+    "rupture.drop_from_previous": {"points": 5},
+}
+
+
+def at_once(overrides: dict[str, Any] | None = None, disabled: list[str] | None = None) -> RuleSet:
+    """``rule_set`` over the ``AT_ONCE`` settings."""
+    merged = {rule: dict(values) for rule, values in AT_ONCE.items()}
+    for rule, values in (overrides or {}).items():
+        merged[rule] = {**merged.get(rule, {}), **values} if isinstance(values, dict) else values
+    return rule_set(merged, disabled)
+
+
+def defaults() -> RuleSet:
+    return at_once()
 
 
 def default_bands(rules: RuleSet | None = None) -> ExpectedBands:

@@ -109,9 +109,10 @@ def test_practice_overrides_are_used_and_recorded_on_the_flag(episode, personas,
     assert not flags(episode, rule="rupture.drop_from_previous")
     SignalSettings.objects.create(
         practice=personas.practice,
+        # confirm 0: the fall is the latest check-in, which the default would wait to confirm.
         overrides={
             "rupture.drop_from_previous": {"points": 3},
-            "rupture.own_level": {"min_fall": 3},
+            "rupture.own_level": {"min_fall": 3, "confirm": 0},
         },
     )
     evaluate_episodes([episode.pk], now=now)

@@ -23,9 +23,9 @@ from alliance.signals.catalogue import (
     RULES_BY_ID,
     Parameter,
     check_value,
-    defaults,
-    rule_set,
 )
+from alliance.signals.catalogue import defaults as catalogue_defaults
+from alliance.signals.catalogue import rule_set as catalogue_rule_set
 from alliance.signals.crisis_language import CrisisReading, detect
 from alliance.signals.evidence import CheckIn, EpisodeEvidence, TranscriptMarkers
 from alliance.signals.risk import dropout_risk
@@ -34,8 +34,10 @@ from alliance.signals.tests.builders import (
     NO_CHECKIN,
     PHQ9,
     SCALES,
+    at_once,
     checkin_at,
     default_bands,
+    defaults,
     fired,
     run,
     score_at,
@@ -43,6 +45,8 @@ from alliance.signals.tests.builders import (
     session_at,
 )
 from alliance.signals.trajectory import ExpectedBands
+
+rule_set = at_once  # the rules' mechanics, before the confirmation step (see builders.AT_ONCE)
 
 
 def only(evaluation: Evaluation, rule: str) -> list[Finding]:
@@ -379,7 +383,10 @@ def test_ordinary_text_is_not_a_rupture(comment: str) -> None:
 
 def test_a_minimal_answer_with_a_low_score_is_withdrawal() -> None:
     evaluation = run(series([36, 36, 28], comments={2: "Fine."}))
-    assert "rupture.negative_text" not in fired(evaluation)
+    # Since the confirmation step (2026-12) a one-word answer below the client's own level is a
+    # withdrawal marker of its own (negative_text), as well as naming the course's type.
+    (terse,) = [f for f in evaluation.findings if f.rule == "rupture.negative_text"]
+    assert terse.subtype == "withdrawal" and "one-word answer" in terse.explanation
     assert "rupture.drop_from_previous" in fired(evaluation)
     assert [c.subtype for c in evaluation.ruptures] == ["withdrawal"]
 
@@ -971,14 +978,14 @@ def test_every_rule_switched_off_finds_nothing() -> None:
 
 
 def test_unknown_overrides_are_ignored() -> None:
-    rules = rule_set(
+    rules = catalogue_rule_set(
         {
             "no.such.rule": {"x": 1},
             "rupture.drop_from_previous": {"no_such_parameter": 99},
             "rupture.drop_from_baseline": "not a mapping",
         }
     )
-    assert rules.values == defaults().values
+    assert rules.values == catalogue_defaults().values
 
 
 def test_overrides_out_of_range_are_refused() -> None:

@@ -23,7 +23,7 @@ from alliance.practice.models import (
     Practice,
     TherapistProfile,
 )
-from alliance.signals.simulation import SimEpisode
+from simulation.episode import SimEpisode
 
 THERAPISTS = 20
 BATCH = 2000

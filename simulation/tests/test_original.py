@@ -8,16 +8,17 @@ from alliance.signals.catalogue import defaults
 from alliance.signals.engine import evaluate_practice
 from alliance.signals.models import RuptureEpisode
 from alliance.signals.rules import evaluate
-from alliance.signals.simulation import PHQ9, simulate_practice
-from alliance.signals.simulation_metrics import (
+from alliance.signals.trajectory import ExpectedBands
+from simulation.episode import PHQ9
+from simulation.metrics import (
     Figures,
     auc,
     courses_as_rows,
     score_dropout,
     score_ruptures,
 )
-from alliance.signals.simulation_store import store_practice
-from alliance.signals.trajectory import ExpectedBands
+from simulation.original import simulate_practice
+from simulation.store import store_practice
 
 
 def test_the_same_seed_gives_the_same_practice() -> None:

@@ -1,7 +1,7 @@
 """A simulated practice with known injected events, for measuring the signals engine.
 
 Every figure this produces is about simulated clients, not real ones. What the simulator assumes
-(stated again in docs/signals.md and bench/README.md):
+(stated again in docs/signals.md and bench/README.md; the bench's ``original`` scenario):
 
 - Each client has their own alliance level on the 0-40 check-in and their own session-to-session
   wobble (standard deviation 0.5-2 points); a quarter answer the maximum (40) nearly every time;
@@ -23,7 +23,6 @@ The engine never sees the scenario labels; the benchmark compares its flags with
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from alliance.signals.evidence import (
@@ -31,13 +30,12 @@ from alliance.signals.evidence import (
     EpisodeEvidence,
     FreeText,
     SafetyAnswer,
-    Scale,
     Score,
     Visit,
 )
+from simulation.episode import CHECKIN_CUTOFF, PHQ9, InjectedRupture, SimEpisode, Truth
 
-CHECKIN_CUTOFF = 32.0
-PHQ9 = Scale("phq9", "PHQ-9", 10.0, 6.0)
+__all__ = ["CHECKIN_CUTOFF", "PHQ9", "SimEpisode", "simulate_episode", "simulate_practice"]
 
 SCENARIOS = (
     ("steady", 0.45),
@@ -84,47 +82,6 @@ CRISIS_COMMENTS = (
     "Everyone would be better off without me.",
     "I've been hurting myself again.",
 )
-
-
-@dataclass
-class InjectedRupture:
-    start: datetime  # the first check-in of the dip
-    end: datetime  # the last moment a detection still counts (one session after the dip)
-    start_session: int  # attended-session number of the first dip check-in
-    repaired: bool
-    kind: str = "dip"  # "dip": a sudden drop; "drift": the slide of a disengaging client
-    form: str = ""  # "confrontation", "withdrawal" or "disengagement" ("" when not recorded)
-    shows: str = ""  # in the check-in "total", one "item" only, or "none" (comments, attendance)
-
-
-@dataclass
-class Truth:
-    scenario: str
-    ceiling: bool
-    ruptures: list[InjectedRupture] = field(default_factory=list)
-    dropout: bool = False
-    last_attended: datetime | None = None
-    attended_times: list[datetime] = field(default_factory=list)
-    crisis_refs: set[str] = field(default_factory=set)
-    # Optional, filled by the calibrated scenarios in the repository's ``simulation`` package:
-    # the true probability of dropping out as it stood a day after each attended session (one
-    # value per element of ``attended_times``), the check-ins that dipped for reasons outside
-    # the relationship, the PHQ-9 change (last minus intake; None with a single score) and how
-    # the dropout showed beforehand ("silent", "rupture", "disengaged"; "" for no dropout).
-    dropout_risk: list[float] = field(default_factory=list)
-    bad_days: list[datetime] = field(default_factory=list)
-    phq_change: float | None = None
-    dropout_path: str = ""
-
-
-@dataclass
-class SimEpisode:
-    number: int
-    evidence: EpisodeEvidence
-    truth: Truth
-    phq9_items: dict[str, dict[str, int]] = field(default_factory=dict)  # ref -> answers
-    therapist: int | None = None  # which therapist (None: the store deals episodes round-robin)
-    checkin_items: dict[str, dict[str, int]] = field(default_factory=dict)  # ref -> answers
 
 
 def _scenario(rng: random.Random) -> str:
@@ -284,7 +241,7 @@ def simulate_episode(number: int, rng: random.Random, start: datetime) -> SimEpi
 
 
 def simulate_practice(episodes: int = 2000, seed: int = 20261122) -> list[SimEpisode]:
-    rng = random.Random(seed)  # noqa: S311 - a reproducible simulation, not security
+    rng = random.Random(seed)
     base = datetime(2025, 1, 6, tzinfo=UTC)
     return [
         simulate_episode(n, rng, base + timedelta(days=rng.randint(0, 300)))
