@@ -1,0 +1,151 @@
+"""Fitting the dropout model: rows from ended episodes, and a logistic regression with a Gaussian
+prior (numpy, Newton's method).
+
+A row is the evidence as it stood a day after one appointment of an ended episode (attended,
+missed or cancelled: the moments the engine evaluates at, because each is new evidence), labelled
+with how the episode ended: 1 when the client stopped attending, 0 for a planned ending. The
+shipped coefficients were fitted so on simulated practices (``simulation/fit_dropout.py``); a
+practice's own endings re-estimate them (``reestimate``), shrunk towards the shipped ones by a
+prior worth ``prior_episodes`` episodes of the data they were fitted on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+
+from alliance.signals.catalogue import RuleSet
+from alliance.signals.dropout_model import FEATURES, DropoutModel
+from alliance.signals.evidence import EpisodeEvidence
+
+AFTER = timedelta(days=1)  # a moment's evidence is read a day after the appointment
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Feature rows (one per moment), their labels, and which episode each came from."""
+
+    x: np.ndarray  # (n, len(FEATURES))
+    y: np.ndarray  # (n,)
+    episode: np.ndarray  # (n,) index of the episode in the input
+
+    @property
+    def episodes(self) -> int:
+        return len(set(self.episode.tolist()))
+
+
+def moments(evidence: EpisodeEvidence, *, attended_only: bool = False) -> list[EpisodeEvidence]:
+    """The episode as it stood a day after each appointment up to its last attended session
+    (and a day after any missed or cancelled appointment before it)."""
+    attended = [v.start for v in evidence.visits if v.status == "attended"]
+    if not attended:
+        return []
+    statuses = ("attended",) if attended_only else ("attended", "no_show", "late_cancelled")
+    views = []
+    for visit in evidence.visits:
+        if visit.status in statuses and visit.start <= attended[-1]:
+            view = evidence.until(visit.start + AFTER)
+            view.is_open = True
+            views.append(view)
+    return views
+
+
+def observations(
+    episodes: Sequence[tuple[EpisodeEvidence, bool]], rules: RuleSet, *, attended_only: bool = False
+) -> Rows:
+    """Rows for ``(evidence, dropped_out)`` pairs, read the way the engine reads them."""
+    from alliance.signals.rules import risk_now
+
+    x: list[list[float]] = []
+    y: list[float] = []
+    owner: list[int] = []
+    for index, (evidence, dropped) in enumerate(episodes):
+        for view in moments(evidence, attended_only=attended_only):
+            values = risk_now(view, rules).features
+            x.append([values.get(name, 0.0) for name in FEATURES])
+            y.append(float(dropped))
+            owner.append(index)
+    return Rows(
+        np.asarray(x, dtype=float).reshape(-1, len(FEATURES)),
+        np.asarray(y, dtype=float),
+        np.asarray(owner, dtype=int),
+    )
+
+
+def _design(x: np.ndarray) -> np.ndarray:
+    return np.hstack([np.ones((x.shape[0], 1)), x])
+
+
+def fit_logistic(
+    rows: Rows,
+    *,
+    prior_mean: Sequence[float] | None = None,
+    prior_precision: np.ndarray | None = None,
+    iterations: int = 50,
+) -> np.ndarray:
+    """The coefficients (intercept first) that maximise the log-likelihood plus the log of a
+    Gaussian prior (mean ``prior_mean``, precision ``prior_precision``; without one, a weak
+    ridge of 1e-3 keeps unused features at 0)."""
+    design = _design(rows.x)
+    width = design.shape[1]
+    mean = np.zeros(width) if prior_mean is None else np.asarray(prior_mean, dtype=float)
+    precision = np.eye(width) * 1e-3 if prior_precision is None else prior_precision
+    beta = mean.copy()
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-(design @ beta)))
+        gradient = design.T @ (rows.y - p) - precision @ (beta - mean)
+        hessian = (design * (p * (1.0 - p))[:, None]).T @ design + precision
+        step = np.linalg.solve(hessian, gradient)
+        beta = beta + step
+        if float(np.max(np.abs(step))) < 1e-8:
+            break
+    return beta
+
+
+def information_per_episode(rows: Rows, beta: Sequence[float]) -> np.ndarray:
+    """The Fisher information of the fit divided by the number of episodes behind it: what one
+    episode of this kind of data tells about the coefficients (the prior's unit)."""
+    design = _design(rows.x)
+    p = 1.0 / (1.0 + np.exp(-(design @ np.asarray(beta, dtype=float))))
+    information = (design * (p * (1.0 - p))[:, None]).T @ design
+    return information / max(1, rows.episodes)
+
+
+def prior_of(model: DropoutModel, prior_episodes: float) -> tuple[list[float], np.ndarray]:
+    """The prior a re-estimation is shrunk with: centred on ``model``, as precise as
+    ``prior_episodes`` episodes of the data it was fitted on."""
+    per_episode = model.provenance.get("information_per_episode")
+    width = len(FEATURES) + 1
+    if per_episode is None:
+        matrix = np.eye(width) * 0.05  # an unfitted model: a weak ridge per episode
+    else:
+        matrix = np.asarray(per_episode, dtype=float)
+    return model.vector(), matrix * prior_episodes
+
+
+def shrunk_fit(rows: Rows, model: DropoutModel, prior_episodes: float) -> list[float]:
+    mean, precision = prior_of(model, prior_episodes)
+    return [float(b) for b in fit_logistic(rows, prior_mean=mean, prior_precision=precision)]
+
+
+def predict(model: DropoutModel, x: np.ndarray) -> np.ndarray:
+    beta = np.asarray(model.vector(), dtype=float)
+    return 1.0 / (1.0 + np.exp(-(_design(x) @ beta)))
+
+
+def model_from_fit(
+    rows: Rows, beta: Sequence[float], provenance: dict[str, Any]
+) -> DropoutModel:
+    full = dict(provenance)
+    full["information_per_episode"] = [
+        [round(float(v), 6) for v in row] for row in information_per_episode(rows, beta)
+    ]
+    return DropoutModel.from_vector([round(float(b), 4) for b in beta], full)
+
+
+def pairs(items: Iterable[tuple[EpisodeEvidence, bool]]) -> list[tuple[EpisodeEvidence, bool]]:
+    return list(items)
