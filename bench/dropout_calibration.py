@@ -106,7 +106,9 @@ def deciles(rows: Sequence[tuple[float, bool, float | None]]) -> list[Decile]:
     return out
 
 
-def replay(sims: Sequence[SimEpisode], rules: RuleSet) -> list[list[tuple[float, bool, float | None]]]:
+def replay(
+    sims: Sequence[SimEpisode], rules: RuleSet
+) -> list[list[tuple[float, bool, float | None]]]:
     """Per episode: (predicted probability, dropped out, true probability or None) a day after
     each attended session."""
     from alliance.signals.rules import risk_now
@@ -179,10 +181,9 @@ def simulate(scenario: str, episodes: int, seed: int) -> list[SimEpisode]:
         from simulation import contrary
 
         return contrary.simulate(episodes, seed, CRISIS)
-    try:  # the original simulator, wherever the tree keeps it
-        from simulation.original import simulate_practice  # type: ignore[import-not-found]
-    except ImportError:
-        from alliance.signals.simulation import simulate_practice
+    # The original simulator (``simulation/original.py`` once it leaves the product package).
+    from alliance.signals.simulation import simulate_practice
+
     return simulate_practice(episodes, seed)
 
 
@@ -190,9 +191,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--episodes", type=int, default=2000)
     parser.add_argument("--seeds", type=int, nargs="+", default=list(REPORTING_SEEDS))
-    parser.add_argument(
-        "--scenarios", nargs="+", default=["calibrated", "contrary", "original"]
-    )
+    parser.add_argument("--scenarios", nargs="+", default=["calibrated", "contrary", "original"])
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings")

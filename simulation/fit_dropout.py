@@ -17,31 +17,52 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import numpy as np
+
+from alliance.signals.dropout_fit import Rows, fit_logistic
+from alliance.signals.dropout_model import FEATURES
+
 TUNING_SEEDS = (101, 102, 103)
 EPISODES = 2000
 # Placeholder crisis lines: the comments do not enter the dropout model.
 CRISIS = ("[fit crisis line]",)
 
 
+def two_stage(attended: Rows, every: Rows) -> list[float]:
+    """Every coefficient from the moments a day after an attended session (where the bench and
+    the true risk measure), then the time-since-the-last-session coefficient, the others held,
+    from every moment (after a session, a miss, and while waiting for the next one): the
+    moments after a session never show a gap."""
+    first = fit_logistic(attended)
+    gap = 1 + FEATURES.index("gap_ratio")
+    precision = np.eye(len(first)) * 1e6
+    precision[gap, gap] = 1e-3
+    return [float(b) for b in fit_logistic(every, prior_mean=first, prior_precision=precision)]
+
+
 def fit(seeds: Sequence[int], episodes: int) -> dict[str, Any]:
     from alliance.signals.catalogue import defaults
-    from alliance.signals.dropout_fit import fit_logistic, model_from_fit, observations
-    from alliance.signals.dropout_model import FEATURES
+    from alliance.signals.dropout_fit import model_from_fit, observations
     from simulation import calibrated
 
     pairs = []
     for seed in seeds:
-        pairs += [(s.evidence, s.truth.dropout) for s in calibrated.simulate(episodes, seed, CRISIS)]
-    rows = observations(pairs, defaults())
-    beta = fit_logistic(rows)
+        pairs += [
+            (s.evidence, s.truth.dropout) for s in calibrated.simulate(episodes, seed, CRISIS)
+        ]
+    beta = two_stage(
+        observations(pairs, defaults(), attended_only=True), rows := observations(pairs, defaults())
+    )
     provenance = {
         "fitted_on": "simulation.calibrated (the calibrated scenario)",
         "seeds": list(seeds),
         "episodes": len(pairs),
         "dropouts": sum(1 for _, dropped in pairs if dropped),
         "rows": int(rows.x.shape[0]),
-        "rows_are": "a day after each appointment up to the last attended session",
-        "method": "logistic regression, Newton's method, ridge 1e-3 (alliance.signals.dropout_fit)",
+        "rows_are": "a day after each appointment, and at 2 and 3 agreed gaps after a session while none follows (alliance.signals.dropout_fit.moments)",
+        "method": "logistic regression, Newton's method, ridge 1e-3 (alliance.signals."
+        "dropout_fit); every coefficient from the moments after attended sessions, then "
+        "gap_ratio alone from every moment (simulation.fit_dropout.two_stage)",
         "rupture_rules": "catalogue defaults",
         "features": list(FEATURES),
         "fitted": date.today().isoformat(),

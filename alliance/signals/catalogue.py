@@ -254,7 +254,7 @@ RULES: tuple[Rule, ...] = (
         (
             Parameter(
                 "threshold",
-                40.0,
+                25.0,
                 1,
                 99,
                 "Percent at which the risk is flagged (moderate from half of it).",

@@ -11,7 +11,7 @@ prior worth ``prior_episodes`` episodes of the data they were fitted on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from alliance.signals.catalogue import RuleSet
-from alliance.signals.dropout_model import FEATURES, DropoutModel
+from alliance.signals.dropout_model import DEFAULT_GAP_DAYS, FEATURES, DropoutModel
 from alliance.signals.evidence import EpisodeEvidence
 
 AFTER = timedelta(days=1)  # a moment's evidence is read a day after the appointment
@@ -39,18 +39,24 @@ class Rows:
 
 
 def moments(evidence: EpisodeEvidence, *, attended_only: bool = False) -> list[EpisodeEvidence]:
-    """The episode as it stood a day after each appointment up to its last attended session
-    (and a day after any missed or cancelled appointment before it)."""
+    """The episode as it stood at the moments the engine evaluates it: a day after each
+    appointment (attended, missed or cancelled late), and, while no session follows, at twice and
+    three times the agreed gap after each attended session (the periodic evaluation, when time
+    passing is the only news). ``evidence.now`` is when the episode ended."""
     attended = [v.start for v in evidence.visits if v.status == "attended"]
     if not attended:
         return []
     statuses = ("attended",) if attended_only else ("attended", "no_show", "late_cancelled")
+    times = [v.start + AFTER for v in evidence.visits if v.status in statuses]
+    if not attended_only:
+        gap = timedelta(days=evidence.agreed_gap_days or DEFAULT_GAP_DAYS)
+        for start, following in zip(attended, [*attended[1:], evidence.now], strict=True):
+            times += [start + n * gap for n in (2, 3) if start + n * gap < following]
     views = []
-    for visit in evidence.visits:
-        if visit.status in statuses and visit.start <= attended[-1]:
-            view = evidence.until(visit.start + AFTER)
-            view.is_open = True
-            views.append(view)
+    for moment in sorted(t for t in times if t <= evidence.now):
+        view = evidence.until(moment)
+        view.is_open = True
+        views.append(view)
     return views
 
 
@@ -77,13 +83,14 @@ def observations(
 
 
 def _design(x: np.ndarray) -> np.ndarray:
-    return np.hstack([np.ones((x.shape[0], 1)), x])
+    design: np.ndarray = np.hstack([np.ones((x.shape[0], 1)), x])
+    return design
 
 
 def fit_logistic(
     rows: Rows,
     *,
-    prior_mean: Sequence[float] | None = None,
+    prior_mean: Sequence[float] | np.ndarray | None = None,
     prior_precision: np.ndarray | None = None,
     iterations: int = 50,
 ) -> np.ndarray:
@@ -111,7 +118,7 @@ def information_per_episode(rows: Rows, beta: Sequence[float]) -> np.ndarray:
     episode of this kind of data tells about the coefficients (the prior's unit)."""
     design = _design(rows.x)
     p = 1.0 / (1.0 + np.exp(-(design @ np.asarray(beta, dtype=float))))
-    information = (design * (p * (1.0 - p))[:, None]).T @ design
+    information: np.ndarray = (design * (p * (1.0 - p))[:, None]).T @ design
     return information / max(1, rows.episodes)
 
 
@@ -120,10 +127,8 @@ def prior_of(model: DropoutModel, prior_episodes: float) -> tuple[list[float], n
     ``prior_episodes`` episodes of the data it was fitted on."""
     per_episode = model.provenance.get("information_per_episode")
     width = len(FEATURES) + 1
-    if per_episode is None:
-        matrix = np.eye(width) * 0.05  # an unfitted model: a weak ridge per episode
-    else:
-        matrix = np.asarray(per_episode, dtype=float)
+    # An unfitted model has no information matrix: a weak ridge per episode stands in.
+    matrix = np.eye(width) * 0.05 if per_episode is None else np.asarray(per_episode, dtype=float)
     return model.vector(), matrix * prior_episodes
 
 
@@ -134,18 +139,13 @@ def shrunk_fit(rows: Rows, model: DropoutModel, prior_episodes: float) -> list[f
 
 def predict(model: DropoutModel, x: np.ndarray) -> np.ndarray:
     beta = np.asarray(model.vector(), dtype=float)
-    return 1.0 / (1.0 + np.exp(-(_design(x) @ beta)))
+    probability: np.ndarray = 1.0 / (1.0 + np.exp(-(_design(x) @ beta)))
+    return probability
 
 
-def model_from_fit(
-    rows: Rows, beta: Sequence[float], provenance: dict[str, Any]
-) -> DropoutModel:
+def model_from_fit(rows: Rows, beta: Sequence[float], provenance: dict[str, Any]) -> DropoutModel:
     full = dict(provenance)
     full["information_per_episode"] = [
         [round(float(v), 6) for v in row] for row in information_per_episode(rows, beta)
     ]
     return DropoutModel.from_vector([round(float(b), 4) for b in beta], full)
-
-
-def pairs(items: Iterable[tuple[EpisodeEvidence, bool]]) -> list[tuple[EpisodeEvidence, bool]]:
-    return list(items)

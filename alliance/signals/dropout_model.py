@@ -135,7 +135,8 @@ def _attendance(evidence: EpisodeEvidence, out: Observation) -> list[Visit]:
     since = attended[-1].start if attended else evidence.started_at
     days = max(0.0, (evidence.now - since).total_seconds() / 86400)
     out.values["gap_ratio"] = min(4.0, max(0.0, days / gap - 1.0))
-    out.words["gap"] = f"{int(days)} days since the last session (agreed every {gap:g} days)"
+    if days >= 1.5 * gap:  # a session a day or two late is not worth a line
+        out.words["gap"] = f"{int(days)} days since the last session (agreed every {gap:g} days)"
     k = len(attended)
     for edge in (3, 6, 12):
         out.values[f"early_{edge}"] = max(0.0, edge - k) / edge
