@@ -21,11 +21,13 @@ import numpy as np
 
 from alliance.signals.dropout_fit import Rows, fit_logistic
 from alliance.signals.dropout_model import FEATURES
+from alliance.signals.reestimate import share_below, wobble
 
 TUNING_SEEDS = (101, 102, 103)
 EPISODES = 2000
 # Placeholder crisis lines: the comments do not enter the dropout model.
 CRISIS = ("[fit crisis line]",)
+CHECKIN_CUTOFF = 32.0  # the check-in's own cut-off (its scoring file)
 
 
 def two_stage(attended: Rows, every: Rows) -> list[float]:
@@ -66,6 +68,13 @@ def fit(seeds: Sequence[int], episodes: int) -> dict[str, Any]:
         "rupture_rules": "catalogue defaults",
         "features": list(FEATURES),
         "fitted": date.today().isoformat(),
+        # What the rupture thresholds' defaults mean on these data (alliance.signals.reestimate):
+        # the planned endings' session-to-session wobble and the share of their check-ins below
+        # the check-in's cut-off.
+        "reference": {
+            "wobble": round(wobble(pairs)[0], 3),
+            "share_below_cutoff": round(share_below(pairs, CHECKIN_CUTOFF), 4),
+        },
         "command": "python -m simulation.fit_dropout",
     }
     return model_from_fit(rows, beta, provenance).as_dict()
