@@ -17,9 +17,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-import numpy as np
-
-from alliance.signals.dropout_fit import Rows, fit_logistic
 from alliance.signals.dropout_model import FEATURES
 from alliance.signals.reestimate import share_below, wobble
 
@@ -30,21 +27,9 @@ CRISIS = ("[fit crisis line]",)
 CHECKIN_CUTOFF = 32.0  # the check-in's own cut-off (its scoring file)
 
 
-def two_stage(attended: Rows, every: Rows) -> list[float]:
-    """Every coefficient from the moments a day after an attended session (where the bench and
-    the true risk measure), then the time-since-the-last-session coefficient, the others held,
-    from every moment (after a session, a miss, and while waiting for the next one): the
-    moments after a session never show a gap."""
-    first = fit_logistic(attended)
-    gap = 1 + FEATURES.index("gap_ratio")
-    precision = np.eye(len(first)) * 1e6
-    precision[gap, gap] = 1e-3
-    return [float(b) for b in fit_logistic(every, prior_mean=first, prior_precision=precision)]
-
-
 def fit(seeds: Sequence[int], episodes: int) -> dict[str, Any]:
     from alliance.signals.catalogue import defaults
-    from alliance.signals.dropout_fit import model_from_fit, observations
+    from alliance.signals.dropout_fit import model_from_fit, observations, two_stage
     from simulation import calibrated
 
     pairs = []
@@ -52,9 +37,8 @@ def fit(seeds: Sequence[int], episodes: int) -> dict[str, Any]:
         pairs += [
             (s.evidence, s.truth.dropout) for s in calibrated.simulate(episodes, seed, CRISIS)
         ]
-    beta = two_stage(
-        observations(pairs, defaults(), attended_only=True), rows := observations(pairs, defaults())
-    )
+    rows = observations(pairs, defaults())
+    beta = two_stage(rows)
     provenance = {
         "fitted_on": "simulation.calibrated (the calibrated scenario)",
         "seeds": list(seeds),
@@ -64,7 +48,7 @@ def fit(seeds: Sequence[int], episodes: int) -> dict[str, Any]:
         "rows_are": "a day after each appointment, and at 2 and 3 agreed gaps after a session while none follows (alliance.signals.dropout_fit.moments)",
         "method": "logistic regression, Newton's method, ridge 1e-3 (alliance.signals."
         "dropout_fit); every coefficient from the moments after attended sessions, then "
-        "gap_ratio alone from every moment (simulation.fit_dropout.two_stage)",
+        "gap_ratio alone from every moment (alliance.signals.dropout_fit.two_stage)",
         "rupture_rules": "catalogue defaults",
         "features": list(FEATURES),
         "fitted": date.today().isoformat(),
