@@ -11,6 +11,7 @@ coefficients and thresholds, and the change is audited like any other change of 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -181,8 +182,6 @@ class Comparison:
 
 
 def _odds(model: DropoutModel, factor: str) -> str:
-    import math
-
     names = FACTORS[factor]
     if len(names) == 1:
         return f"× {math.exp(model.coefficients.get(names[0], 0.0)):.2f}"

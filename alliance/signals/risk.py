@@ -44,11 +44,6 @@ class Factor:
             "words": self.words,
         }
 
-    @property
-    def effect(self) -> str:
-        """What the factor does to the risk, in words: "+12 percentage points (odds × 2.1)"."""
-        return f"+{self.points:.0f} percentage points (odds × {self.odds:.1f})"
-
 
 @dataclass(frozen=True)
 class Risk:

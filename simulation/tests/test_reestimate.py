@@ -11,6 +11,7 @@ its quantile. A practice of 300 stored episodes is re-estimated through the serv
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -23,6 +24,7 @@ from alliance.signals.dropout_model import FEATURES, default_model
 from alliance.signals.models import Reestimation, SignalSettings
 from alliance.signals.reestimate import SCALED, quantile, wobble
 from alliance.signals.reestimate_service import adopt_reestimated, reestimate_from_endings
+from alliance.signals.simulation import SimEpisode
 from alliance.signals.simulation_store import store_practice
 from simulation import contrary
 from simulation.contrary_comments import BOOK
@@ -33,12 +35,12 @@ WEEKLY = replace(contrary.PARAMS, gap_days=7)
 ACTOR = Actor.system("test")
 
 
-def practice(episodes: int, seed: int):
+def practice(episodes: int, seed: int) -> list[SimEpisode]:
     return simulate_practice(WEEKLY, BOOK, episodes, seed, CRISIS)
 
 
 @pytest.fixture(scope="module")
-def truth() -> dict:
+def truth() -> dict[str, Any]:
     sims = practice(3000, 7001)
     pairs = [(s.evidence, s.truth.dropout) for s in sims]
     beta = fit_logistic(observations(pairs, defaults()))
@@ -58,7 +60,7 @@ def truth() -> dict:
 
 
 @pytest.mark.django_db
-def test_reestimated_values_move_towards_the_practice_truth(truth) -> None:
+def test_reestimated_values_move_towards_the_practice_truth(truth: dict[str, Any]) -> None:
     stored = store_practice(practice(300, 7002), slug="own-endings")
     row = reestimate_from_endings(actor=ACTOR, practice=stored.practice)
     assert row.episodes == 300 and 0 < row.dropouts < 300

@@ -60,6 +60,7 @@ def test_adopting_changes_the_rules_in_force_and_is_audited(signed_in, personas)
     assert alex.post(adopt_url(row)).status_code == 302
     stored = SignalSettings.objects.get(practice=personas.practice)
     assert stored.overrides == {"rupture.drop_from_previous": {"points": 7.0}}
+    assert stored.dropout_model is not None
     assert stored.dropout_model["coefficients"]["missed_recent"] == 0.9
     assert stored.updated_by == personas.alex
     rules = engine.rules_for_practice(personas.practice.pk)
