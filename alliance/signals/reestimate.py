@@ -43,6 +43,7 @@ SCALED: tuple[tuple[str, str], ...] = (
     ("rupture.own_level", "min_fall"),
     ("rupture.own_level", "ceiling_fall"),
     ("rupture.own_level", "still_low"),
+    ("rupture.own_level", "deep_fall"),
     ("rupture.drop_from_previous", "points"),
     ("rupture.drop_from_baseline", "sd_floor"),
     ("rupture.steady_decline", "points"),

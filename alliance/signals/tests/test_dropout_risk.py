@@ -150,7 +150,7 @@ def test_level_and_flag_follow_the_percent_threshold() -> None:
     )
     r = risk(evidence)
     assert r.percent >= 25 and r.flagged and r.level == "high"
-    evaluation = run(evidence)
+    evaluation = run(evidence, defaults())  # the same rules as ``risk`` reads
     assert "dropout.risk" in fired(evaluation)
     assert evaluation.risk_percent == r.percent and evaluation.risk_level == "high"
     (finding,) = [f for f in evaluation.findings if f.rule == "dropout.risk"]
