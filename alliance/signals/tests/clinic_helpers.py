@@ -187,12 +187,16 @@ def new_episode(therapist: TherapistProfile, first: str, last: str) -> CareEpiso
     return assign_client(actor=SETUP, client=client, therapist=therapist)
 
 
-def made_risk(episode: CareEpisode, level: str, words: str = "2 no-shows lately") -> None:
+def made_risk(
+    episode: CareEpisode, level: str, words: str = "2 no-shows lately", *, percent: float = 0.0
+) -> None:
+    """A stored dropout risk; ``percent`` 0 stands for a row from before the dropout model."""
     from alliance.signals.models import EpisodeRisk
 
     EpisodeRisk.objects.create(
         episode=episode,
         practice_id=episode.practice_id,
+        percent=percent,
         score={"high": 4.0, "moderate": 2.0}.get(level, 0.0),
         level=level,
         factors=[{"factor": "missed", "points": 2.0, "words": words}],
