@@ -144,11 +144,10 @@ def attention_for(episode_ids: Iterable[int], now: datetime | None = None) -> di
     for risk in risks:
         words = [str(f.get("words", "")) for f in risk.factors if isinstance(f, dict)]
         because = f" ({words[0]})" if words and words[0] else ""
-        percent = f", {risk.percent:.0f} %" if risk.percent else ""  # none on older rows
         if risk.level == RiskLevel.HIGH:
-            add(risk.episode_id, HIGH_RISK, f"High dropout risk{percent}{because}")
+            add(risk.episode_id, HIGH_RISK, f"High dropout risk{because}")
         else:
-            add(risk.episode_id, MODERATE_RISK, f"Moderate dropout risk{percent}{because}")
+            add(risk.episode_id, MODERATE_RISK, f"Moderate dropout risk{because}")
     out = {}
     for episode_id, reasons in found.items():
         reasons.sort(key=lambda pair: pair[0])  # stable: oldest rupture first within a rank
