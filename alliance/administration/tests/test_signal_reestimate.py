@@ -4,10 +4,17 @@ the engine) and the way back to the shipped coefficients; nobody but the practic
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from alliance.appointments.models import Appointment
 from alliance.audit.models import AuditEvent
+from alliance.measures.definitions import CHECKIN_ID
+from alliance.measures.models import MeasureResponse, ResponseSource
+from alliance.practice.models import CareEpisode, Client, EndReason, EpisodeStatus
 from alliance.signals import engine
 from alliance.signals.models import Reestimation, SignalSettings
 from alliance.signals.tests.clinic_helpers import made_reestimation
@@ -32,6 +39,89 @@ def test_the_page_says_what_is_needed_and_refuses_with_too_few_endings(signed_in
     assert "Re-estimating needs at least 50 ended episodes" in refused.content.decode()
     assert not Reestimation.objects.exists()
     assert not AuditEvent.objects.filter(target="signals re-estimation").exists()
+
+
+def ended_history(personas, planned: int, dropped: int) -> None:
+    """Ended episodes of the admin's practice, written in bulk: planned endings keep eight weekly
+    sessions with steady check-ins; dropouts miss two of five and slide before they stop."""
+    start = timezone.now() - timedelta(days=400)
+    therapist = personas.dana_profile
+    reasons = [EndReason.COMPLETED] * planned + [EndReason.CLIENT_WITHDREW] * dropped
+    clients = Client.objects.bulk_create(
+        Client(practice=personas.practice, first_name="Ended", last_name=f"Client {n}")
+        for n in range(len(reasons))
+    )
+    episodes = CareEpisode.objects.bulk_create(
+        CareEpisode(
+            practice=personas.practice,
+            client=client,
+            therapist=therapist,
+            status=EpisodeStatus.ENDED,
+            end_reason=reason,
+            started_on=(start + timedelta(days=n)).date(),
+            ended_on=(start + timedelta(days=n + 70)).date(),
+        )
+        for n, (client, reason) in enumerate(zip(clients, reasons, strict=True))
+    )
+    appointments, responses = [], []
+    for n, episode in enumerate(episodes):
+        dropout = episode.end_reason == EndReason.CLIENT_WITHDREW
+        statuses = (
+            ["attended", "attended", "no_show", "attended", "late_cancelled"]
+            if dropout
+            else ["attended"] * 8
+        )
+        totals = iter([36, 33, 29] if dropout else [36, 37, 36, 38, 36, 37, 36, 37])
+        for week, status in enumerate(statuses):
+            at = start + timedelta(days=n + 1 + 7 * week, hours=10)
+            appointments.append(
+                Appointment(
+                    practice=personas.practice,
+                    episode=episode,
+                    scheduled_start=at,
+                    scheduled_end=at + timedelta(minutes=50),
+                    status=status,
+                    actual_start=at if status == "attended" else None,
+                )
+            )
+            if status == "attended":
+                responses.append(
+                    MeasureResponse(
+                        practice=personas.practice,
+                        episode=episode,
+                        client_id=episode.client_id,
+                        instrument_id=CHECKIN_ID,
+                        instrument_version="test",
+                        respondent_role="client",
+                        source=ResponseSource.PORTAL,
+                        answers={},
+                        submitted_at=at + timedelta(hours=1),
+                        total=next(totals),
+                    )
+                )
+    Appointment.objects.bulk_create(appointments)
+    MeasureResponse.objects.bulk_create(responses)
+
+
+def test_reestimating_on_enough_endings_stores_a_proposal_and_changes_nothing(signed_in, personas):
+    ended_history(personas, planned=40, dropped=20)
+    alex = signed_in("alex")
+    assert (
+        "40 planned endings and 20 clients who stopped attending" in alex.get(URL).content.decode()
+    )
+    assert alex.post(URL).status_code == 302
+    row = Reestimation.objects.get(practice=personas.practice)
+    assert (row.episodes, row.dropouts, row.computed_by) == (60, 20, personas.alex)
+    proposed = row.proposal["dropout_model"]["coefficients"]
+    # Only these dropouts missed appointments, and their check-ins fell three times running:
+    # those factors weigh more than in the shipped coefficients (0.3337 and 0.4219).
+    assert proposed["missed_recent"] > 0.3337 and proposed["falling"] > 0.4219
+    assert set(row.proposal["thresholds"]) >= {"rupture.drop_from_previous", "rupture.own_level"}
+    assert not SignalSettings.objects.exists()  # nothing adopted yet
+    event = AuditEvent.objects.get(target="signals re-estimation")
+    assert event.detail == {"episodes": 60, "dropouts": 20} and event.actor == personas.alex
+    html = alex.get(URL).content.decode()
+    assert "From 60 ended episodes (20 dropouts)" in html and "Adopt these values" in html
 
 
 def test_the_proposal_is_shown_beside_the_defaults_and_the_values_in_force(signed_in, personas):
