@@ -1,4 +1,5 @@
-"""What a practice admin may fetch: accounts and client identities of their own practice.
+"""What a practice admin may fetch: accounts and client identities of their own practice, and
+its signal re-estimations.
 
 Admins manage who works with whom; they never reach clinical content through these lookups.
 """
@@ -9,6 +10,7 @@ from django.http import Http404
 
 from alliance.accounts.models import Role, User
 from alliance.practice.models import Client, TherapistProfile
+from alliance.signals.models import Reestimation
 
 
 def _require_admin(user: User) -> int:
@@ -43,3 +45,11 @@ def get_therapist_for_admin(user: User, therapist_id: int) -> TherapistProfile:
     if therapist is None:
         raise Http404("No such therapist.")
     return therapist
+
+
+def get_reestimation_for_admin(user: User, reestimation_id: int) -> Reestimation:
+    practice_id = _require_admin(user)
+    found = Reestimation.objects.filter(pk=reestimation_id, practice_id=practice_id).first()
+    if found is None:
+        raise Http404("No such re-estimation.")
+    return found

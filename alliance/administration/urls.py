@@ -14,4 +14,15 @@ urlpatterns = [
     path("agreement/", views.agreement_template, name="agreement-template"),
     path("signals/", views.signal_rules, name="signal-rules"),
     path("signals/evaluate/", views.signal_evaluate, name="signal-evaluate"),
+    path("signals/reestimate/", views.signal_reestimate, name="signal-reestimate"),
+    path(
+        "signals/reestimate/<int:reestimation_id>/adopt/",
+        views.signal_adopt,
+        name="signal-adopt",
+    ),
+    path(
+        "signals/reestimate/shipped-model/",
+        views.signal_restore_model,
+        name="signal-restore-model",
+    ),
 ]

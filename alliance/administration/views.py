@@ -21,6 +21,7 @@ from alliance.accounts.services import deactivate_account
 from alliance.administration.access import (
     get_account_for_admin,
     get_client_identity_for_admin,
+    get_reestimation_for_admin,
     get_therapist_for_admin,
 )
 from alliance.administration.forms import AssignForm, ClientForm, SupervisorsForm, TherapistForm
@@ -39,6 +40,18 @@ from alliance.practice.services import (
     set_supervisors,
 )
 from alliance.signals.catalogue import RULES
+from alliance.signals.dropout_model import DropoutModel
+from alliance.signals.models import Reestimation
+from alliance.signals.reestimate import MIN_EACH, MIN_ENDINGS, PRIOR_EPISODES
+from alliance.signals.reestimate_service import (
+    adopt_reestimated,
+    current_model,
+    endings_count,
+    model_rows,
+    reestimate_from_endings,
+    restore_shipped_dropout_model,
+    threshold_rows,
+)
 from alliance.signals.settings_service import (
     field_name,
     request_practice_evaluation,
@@ -281,3 +294,76 @@ def signal_evaluate(request: AuthenticatedHttpRequest) -> HttpResponse:
         "in the next few minutes. Nothing changes where nothing is new.",
     )
     return redirect("administration:signal-rules")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.ADMIN)
+@once_per_submission
+def signal_reestimate(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The dropout model and rupture thresholds re-estimated on the practice's own endings,
+    beside the defaults and the values in force; a POST re-estimates (nothing is adopted)."""
+    practice_id = request.practice_id
+    if request.method == "POST":
+        problems_lead_back_to(
+            request, reverse("administration:signal-reestimate"), "Back to the re-estimation"
+        )
+        reestimate_from_endings(
+            actor=Actor.from_request(request),
+            practice=request.user.practice,  # type: ignore[arg-type]
+        )
+        messages.success(request, "Re-estimated. Compare, then adopt or leave it.")
+        return redirect("administration:signal-reestimate")
+    latest = Reestimation.objects.filter(practice_id=practice_id).select_related("adopted_by")
+    proposal = latest.first()
+    planned, dropouts = endings_count(practice_id)
+    context = {
+        "proposal": proposal,
+        "planned": planned,
+        "dropouts": dropouts,
+        "min_endings": MIN_ENDINGS,
+        "min_each": MIN_EACH,
+        "prior_episodes": f"{PRIOR_EPISODES:g}",
+        "model_is_own": current_model(practice_id)
+        .provenance.get("fitted_on", "")
+        .startswith("the practice"),
+    }
+    if proposal is not None:
+        proposed = DropoutModel.from_dict(proposal.proposal["dropout_model"])
+        context["model_rows"] = model_rows(current_model(practice_id), proposed)
+        context["threshold_rows"] = threshold_rows(
+            practice_id, proposal.proposal.get("thresholds") or {}
+        )
+    return render(request, "administration/signal_reestimate.html", context)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+@once_per_submission
+def signal_adopt(request: AuthenticatedHttpRequest, reestimation_id: int) -> HttpResponse:
+    reestimation = get_reestimation_for_admin(request.user, reestimation_id)
+    problems_lead_back_to(
+        request, reverse("administration:signal-reestimate"), "Back to the re-estimation"
+    )
+    adopt_reestimated(
+        actor=Actor.from_request(request),
+        practice=request.user.practice,  # type: ignore[arg-type]
+        reestimation=reestimation,
+    )
+    messages.success(
+        request,
+        "Adopted. New evidence is evaluated with these values; re-evaluate the practice to "
+        "apply them to what is already recorded.",
+    )
+    return redirect("administration:signal-reestimate")
+
+
+@require_POST
+@role_required(Role.ADMIN)
+@once_per_submission
+def signal_restore_model(request: AuthenticatedHttpRequest) -> HttpResponse:
+    restore_shipped_dropout_model(
+        actor=Actor.from_request(request),
+        practice=request.user.practice,  # type: ignore[arg-type]
+    )
+    messages.success(request, "The dropout risk uses the shipped coefficients again.")
+    return redirect("administration:signal-reestimate")

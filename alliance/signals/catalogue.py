@@ -7,9 +7,12 @@ overridden is the default here. ``docs/signals.md`` is the same list for people.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alliance.lib.errors import DomainError
+
+if TYPE_CHECKING:
+    from alliance.signals.dropout_model import DropoutModel
 
 
 @dataclass(frozen=True)
@@ -277,53 +280,25 @@ RULES: tuple[Rule, ...] = (
         "dropout.risk",
         "dropout_risk",
         "Dropout risk",
-        "Points added up from attendance (late cancellations, no-shows, time since the last "
-        "session against the agreed frequency), the alliance (below the cut-off, below the "
-        "client's own level, falling, a rupture not yet recovered, check-ins no longer "
-        "answered), progress and an early phase; flagged at or above the threshold. Each factor "
-        "is shown in words.",
+        "The probability, in percent, that the client leaves without a planned ending, from a "
+        "logistic model of attendance (late cancellations, no-shows, time since the last session "
+        "against the agreed frequency, how early in therapy), the alliance (the client's usual "
+        "check-in, the latest one below the cut-off or the client's own level, falling, a rupture "
+        "not yet recovered, check-ins no longer answered) and progress; flagged at or above the "
+        "threshold. Each factor is shown in words with the percentage points it adds.",
         "Factors from Sharf et al. 2010 (weak alliance and dropout), Safran, Muran and "
         "Eubanks-Carter 2011 (unrepaired ruptures and dropout), Swift and Greenberg 2012 "
-        "(about 1 in 5 clients drop out; early sessions carry most of it); the points are "
-        "project defaults, see docs/signals.md.",
+        "(about 1 in 5 clients drop out; early sessions carry most of it); the coefficients are "
+        "fitted on the calibrated simulator (alliance/signals/data/dropout_model.json) and can "
+        "be re-estimated on the practice's own endings, see docs/signals.md.",
         (
-            Parameter("threshold", 3.0, 0.5, 20, "Points at which the risk is flagged."),
-            Parameter("missed_points", 1.5, 0, 10, "Per late cancellation or no-show (recent)."),
             Parameter(
-                "recent_appointments",
-                4,
-                2,
-                20,
-                "How many appointments count as recent.",
-                integer=True,
+                "threshold",
+                25.0,
+                1,
+                99,
+                "Percent at which the risk is flagged (moderate from half of it).",
             ),
-            Parameter(
-                "gap_points", 2.0, 0, 10, "Time since the last session twice the agreed gap."
-            ),
-            Parameter("low_alliance_points", 1.0, 0, 10, "Latest check-in below the cut-off."),
-            Parameter(
-                "falling_alliance_points", 1.0, 0, 10, "Check-ins falling over the last three."
-            ),
-            Parameter(
-                "below_own_level_points",
-                1.0,
-                0,
-                10,
-                "Latest check-in below the client's own level (see rupture.own_level).",
-            ),
-            Parameter(
-                "unrecovered_rupture_points",
-                1.5,
-                0,
-                10,
-                "A rupture whose check-ins have not yet come back to the client's level.",
-            ),
-            Parameter("no_progress_points", 0.5, 0, 10, "No reliable improvement yet."),
-            Parameter("early_phase_points", 0.5, 0, 10, "In the first sessions."),
-            Parameter(
-                "early_sessions", 4, 1, 20, "How many sessions count as early.", integer=True
-            ),
-            Parameter("missing_checkin_points", 1.0, 0, 10, "Stopped answering the check-in."),
         ),
     ),
     Rule(
@@ -356,6 +331,8 @@ class RuleSet:
 
     values: dict[str, dict[str, float]]
     disabled: frozenset[str] = frozenset()
+    # The practice's adopted dropout-model coefficients (None: the shipped ones).
+    dropout_model: DropoutModel | None = None
 
     def enabled(self, rule_id: str) -> bool:
         return rule_id not in self.disabled

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 
 from django.db import models, transaction
@@ -26,6 +26,7 @@ from alliance.measures.registry import all_instruments
 from alliance.practice.models import CareEpisode, EpisodeStatus
 from alliance.sessions.models import SessionPreparation
 from alliance.signals.catalogue import RuleSet, rule_set
+from alliance.signals.dropout_model import DropoutModel
 from alliance.signals.evidence import (
     CheckIn,
     EpisodeEvidence,
@@ -110,7 +111,10 @@ def rules_for_practice(practice_id: int) -> RuleSet:
     stored = SignalSettings.objects.filter(practice_id=practice_id).first()
     if stored is None:
         return rule_set(None)
-    return rule_set(stored.overrides, stored.disabled_rules)
+    rules = rule_set(stored.overrides, stored.disabled_rules)
+    if stored.dropout_model:  # coefficients the practice adopted from its own endings
+        rules = replace(rules, dropout_model=DropoutModel.from_dict(stored.dropout_model))
+    return rules
 
 
 def load_evidence(
@@ -536,30 +540,26 @@ def _store_risks(
         if episode.status == EpisodeStatus.ENDED:
             continue
         risk = current.get(episode_id)
-        points = round(evaluation.risk_points, 2)
+        percent = round(evaluation.risk_percent, 1)
+        values = (percent, percent, evaluation.risk_level, evaluation.risk_factors)
         if risk is None:
             to_create.append(
                 EpisodeRisk(
                     episode_id=episode_id,
                     practice_id=episode.practice_id,
-                    score=points,
+                    score=percent,
+                    percent=percent,
                     level=evaluation.risk_level,
                     factors=evaluation.risk_factors,
                     computed_at=now,
                 )
             )
-        elif (risk.score, risk.level, risk.factors) != (
-            points,
-            evaluation.risk_level,
-            evaluation.risk_factors,
-        ):
-            risk.score, risk.level, risk.factors = (
-                points,
-                evaluation.risk_level,
-                evaluation.risk_factors,
-            )
+        elif (risk.score, risk.percent, risk.level, risk.factors) != values:
+            risk.score, risk.percent, risk.level, risk.factors = values
             risk.computed_at = now
             updated.append(risk)
     EpisodeRisk.objects.bulk_create(to_create)
-    EpisodeRisk.objects.bulk_update(updated, ["score", "level", "factors", "computed_at"])
+    EpisodeRisk.objects.bulk_update(
+        updated, ["score", "percent", "level", "factors", "computed_at"]
+    )
     return len(updated) + len(to_create)

@@ -216,9 +216,12 @@ class EpisodeRisk(models.Model):
 
     episode = models.OneToOneField(CareEpisode, on_delete=models.CASCADE, related_name="risk")
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
-    score = models.FloatField()  # points, for ordering only: never shown as a bare number
+    score = models.FloatField()  # the percent again, for ordering
+    # Probability of leaving without a planned ending, in percent (the dropout model's).
+    percent = models.FloatField(default=0.0)
     level = models.CharField(max_length=10, choices=RiskLevel.choices)
-    factors = models.JSONField(default=list)  # [{"factor", "points", "words"}], largest first
+    # [{"factor", "points" (percentage points), "odds", "words"}], largest first
+    factors = models.JSONField(default=list)
     computed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -233,6 +236,9 @@ class SignalSettings(models.Model):
     )
     overrides = models.JSONField(default=dict, blank=True)  # {rule_id: {parameter: value}}
     disabled_rules = models.JSONField(default=list, blank=True)
+    # Dropout-model coefficients the practice adopted from its own endings (None: the shipped
+    # ones); see alliance/signals/reestimate.py.
+    dropout_model = models.JSONField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -240,3 +246,30 @@ class SignalSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Signal settings of practice {self.practice_id}"
+
+
+class Reestimation(models.Model):
+    """Dropout-model coefficients and rupture thresholds re-estimated on a practice's own ended
+    episodes, shrunk towards the defaults: a proposal the practice admin may adopt."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    computed_at = models.DateTimeField(default=timezone.now)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    episodes = models.PositiveIntegerField()  # ended episodes with a planned or dropout ending
+    dropouts = models.PositiveIntegerField()
+    prior_episodes = models.FloatField()  # the defaults weigh as much as this many episodes
+    # {"dropout_model": {...}, "thresholds": {rule_id: {parameter: value}}}
+    proposal = models.JSONField(default=dict)
+    basis = models.JSONField(default=dict)  # what the estimates rest on, for the page
+    adopted_at = models.DateTimeField(null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Re-estimation for practice {self.practice_id} on {self.computed_at:%Y-%m-%d}"

@@ -37,6 +37,7 @@ class Evaluation:
     risk_points: float = 0.0
     risk_level: str = "low"
     risk_factors: list[dict[str, Any]] = field(default_factory=list)
+    risk_percent: float = 0.0  # dropout risk in percent (risk_points holds the same, for order)
 
 
 def evaluate(evidence: EpisodeEvidence, rules: RuleSet, bands: ExpectedBands) -> Evaluation:
@@ -48,6 +49,7 @@ def evaluate(evidence: EpisodeEvidence, rules: RuleSet, bands: ExpectedBands) ->
     if evidence.is_open and rules.enabled("dropout.risk"):
         risk = risk_now(evidence, rules, ruptures, own_level)
         evaluation.risk_points, evaluation.risk_level = risk.points, risk.level
+        evaluation.risk_percent = risk.percent
         evaluation.risk_factors = [f.as_dict() for f in risk.factors]
         if risk.flagged:
             findings.append(
@@ -56,7 +58,7 @@ def evaluate(evidence: EpisodeEvidence, rules: RuleSet, bands: ExpectedBands) ->
                     rule="dropout.risk",
                     key="dropout:risk",
                     severity=WARNING,
-                    explanation="At risk of dropping out: "
+                    explanation=f"At risk of dropping out ({risk.percent:.0f} %): "
                     + "; ".join(f.words for f in risk.factors)
                     + ".",
                     observed_at=evidence.now,

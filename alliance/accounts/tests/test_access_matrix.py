@@ -53,7 +53,12 @@ from alliance.sessions.tests.helpers import (
     record_data,
 )
 from alliance.signals.catalogue import RULES as SIGNAL_RULES
-from alliance.signals.tests.clinic_helpers import feedback, made_flag, made_rupture
+from alliance.signals.tests.clinic_helpers import (
+    feedback,
+    made_flag,
+    made_reestimation,
+    made_rupture,
+)
 from alliance.testing.personas import Personas
 
 
@@ -547,6 +552,19 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "administration:signal-evaluate": [
         Case("re-evaluate the practice", ok_for("alex eve"), method="POST")
+    ],
+    # Re-estimation on the practice's own endings: each admin sees and adopts their own.
+    "administration:signal-reestimate": [Case("the proposal and the endings", ok_for("alex eve"))],
+    "administration:signal-adopt": [
+        Case(
+            "adopt alex's practice's re-estimation",
+            ok_for("alex"),
+            kwargs=lambda p: {"reestimation_id": made_reestimation(p.practice.pk).pk},
+            method="POST",
+        )
+    ],
+    "administration:signal-restore-model": [
+        Case("back to the shipped coefficients", ok_for("alex eve"), method="POST")
     ],
     # The FHIR API (alliance/fhir): a signed-out caller gets 401, not the sign-in page.
     "fhir:questionnaires": [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from itertools import count
+from typing import Any
 
 from django.utils import timezone
 
@@ -186,13 +187,39 @@ def new_episode(therapist: TherapistProfile, first: str, last: str) -> CareEpiso
     return assign_client(actor=SETUP, client=client, therapist=therapist)
 
 
-def made_risk(episode: CareEpisode, level: str, words: str = "2 no-shows lately") -> None:
+def made_risk(
+    episode: CareEpisode, level: str, words: str = "2 no-shows lately", *, percent: float = 0.0
+) -> None:
+    """A stored dropout risk; ``percent`` 0 stands for a row from before the dropout model."""
     from alliance.signals.models import EpisodeRisk
 
     EpisodeRisk.objects.create(
         episode=episode,
         practice_id=episode.practice_id,
+        percent=percent,
         score={"high": 4.0, "moderate": 2.0}.get(level, 0.0),
         level=level,
         factors=[{"factor": "missed", "points": 2.0, "words": words}],
+    )
+
+
+def made_reestimation(practice_id: int, *, missed: float = 0.9, points: float = 7.0) -> Any:
+    """A stored re-estimation (no fitting): the shipped coefficients with ``missed_recent`` set,
+    and ``rupture.drop_from_previous`` ``points``."""
+    from alliance.signals.dropout_model import default_model
+    from alliance.signals.models import Reestimation
+
+    model = default_model().as_dict()
+    model["coefficients"]["missed_recent"] = missed
+    model["provenance"] = {"fitted_on": "the practice's own ended episodes", "episodes": 80}
+    return Reestimation.objects.create(
+        practice_id=practice_id,
+        episodes=80,
+        dropouts=20,
+        prior_episodes=200,
+        proposal={
+            "dropout_model": model,
+            "thresholds": {"rupture.drop_from_previous": {"points": points}},
+        },
+        basis={"wobble": 1.6, "reference_wobble": 1.094},
     )

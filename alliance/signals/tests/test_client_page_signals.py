@@ -129,22 +129,47 @@ def test_only_the_therapist_acknowledges(signed_in, personas):
     assert crisis.status == FlagStatus.OPEN
 
 
-def test_dropout_risk_is_shown_in_words_never_as_points(signed_in, personas):
+def test_dropout_risk_is_shown_as_a_percent_with_each_factor_in_words(signed_in, personas):
+    # Changed with the dropout model: the percent and each factor's percentage points are shown.
+    EpisodeRisk.objects.create(
+        episode=personas.chris_episode,
+        practice=personas.practice,
+        score=31.4,
+        percent=31.4,
+        level="high",
+        factors=[
+            {
+                "factor": "missed",
+                "points": 14.6,
+                "odds": 2.3,
+                "words": "2 no-shows in the last 4 appointments",
+            },
+            {
+                "factor": "early",
+                "points": 6.2,
+                "odds": 1.4,
+                "words": "early in therapy (2 sessions so far)",
+            },
+        ],
+    )
+    page = page_text(signed_in("dana").get(client_url(personas)))
+    assert "Dropout risk: high" in page
+    assert "31 % chance of leaving without a planned ending" in page
+    assert "2 no-shows in the last 4 appointments (+15 percentage points; odds × 2.3)" in page
+    assert "early in therapy (2 sessions so far) (+6 percentage points; odds × 1.4)" in page
+
+
+def test_a_risk_stored_before_the_dropout_model_shows_its_words_only(signed_in, personas):
     EpisodeRisk.objects.create(
         episode=personas.chris_episode,
         practice=personas.practice,
         score=7.25,
         level="high",
-        factors=[
-            {"factor": "missed", "points": 3.75, "words": "2 no-shows in the last 4 appointments"},
-            {"factor": "early", "points": 0.5, "words": "early in therapy (2 sessions so far)"},
-        ],
+        factors=[{"factor": "missed", "points": 3.75, "words": "2 no-shows lately"}],
     )
     page = page_text(signed_in("dana").get(client_url(personas)))
-    assert "Dropout risk: high" in page
-    assert "2 no-shows in the last 4 appointments" in page
-    assert "early in therapy (2 sessions so far)" in page
-    assert "7.25" not in page and "3.75" not in page
+    assert "Dropout risk: high" in page and "2 no-shows lately" in page
+    assert "7.25" not in page and "3.75" not in page and "chance of leaving" not in page
 
 
 def test_the_engine_dropout_flag_sits_with_the_risk_and_can_be_acknowledged(signed_in, personas):

@@ -9,7 +9,6 @@ also needs the check-in 4 points (and 1 SD) below the client's own level (``rupt
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -28,8 +27,7 @@ from alliance.signals.catalogue import defaults as catalogue_defaults
 from alliance.signals.catalogue import rule_set as catalogue_rule_set
 from alliance.signals.crisis_language import CrisisReading, detect
 from alliance.signals.evidence import CheckIn, EpisodeEvidence, TranscriptMarkers
-from alliance.signals.risk import dropout_risk
-from alliance.signals.rules import Evaluation, Finding, risk_now
+from alliance.signals.rules import Evaluation, Finding
 from alliance.signals.tests.builders import (
     NO_CHECKIN,
     PHQ9,
@@ -78,9 +76,10 @@ FIRING: dict[str, Callable[[], EpisodeEvidence]] = {
     "not_on_track.reliable_deterioration": lambda: series([36] * 4, outcomes=PHQ_WORSE),
     "not_on_track.no_reliable_improvement": lambda: series([36] * 8, outcomes=PHQ_STUCK),
     "not_on_track.below_expected": lambda: series([36] * 4, outcomes={"phq9": [(0, 20), (3, 23)]}),
-    "dropout.risk": lambda: series(
-        [36, 36, NO_CHECKIN, NO_CHECKIN, 36, 36],
-        statuses=["attended", "attended", "no_show", "late_cancelled", "attended", "attended"],
+    "dropout.risk": lambda: series(  # dropout-model tests: test_dropout_risk.py
+        [36, 36, NO_CHECKIN, NO_CHECKIN, 30],
+        statuses=["attended", "attended", "no_show", "late_cancelled", "attended"],
+        now=session_at(4) + timedelta(days=12),
     ),
     "crisis.safety_item": lambda: series([36, 36], safety=[(1, ("PHQ9_9",))]),
     "crisis.language": lambda: series([36, 36], texts=[(1, "Some days I want to die.")]),
@@ -634,198 +633,6 @@ def test_one_not_on_track_flag_per_instrument_and_each_instrument_separately() -
 def test_a_single_outcome_score_is_not_a_trend() -> None:
     evaluation = run(series([36] * 8, outcomes={"phq9": [(7, 27)]}))
     assert [f for f in evaluation.findings if f.kind == "not_on_track"] == []
-
-
-# --- dropout risk ----------------------------------------------------------------------------
-
-
-def risk_of(evidence: EpisodeEvidence, rules: Any = None) -> dict[str, Any]:
-    risk = dropout_risk(evidence, rules or defaults())
-    return {
-        "points": risk.points,
-        "level": risk.level,
-        "flagged": risk.flagged,
-        "factors": {f.factor: f.points for f in risk.factors},
-        "words": {f.factor: f.words for f in risk.factors},
-    }
-
-
-def test_a_settled_client_has_no_risk_factors() -> None:
-    risk = risk_of(series([36] * 6))
-    assert risk == {"points": 0, "level": "low", "flagged": False, "factors": {}, "words": {}}
-    evaluation = run(series([36] * 6))
-    assert evaluation.risk_level == "low" and evaluation.risk_factors == []
-    assert "dropout.risk" not in fired(evaluation)
-
-
-def test_missed_appointments_count_when_recent() -> None:
-    one = risk_of(
-        series(
-            [36, 36, NO_CHECKIN, 36, 36, 36],
-            statuses=["attended", "attended", "no_show", "attended", "attended", "attended"],
-        )
-    )
-    assert one["factors"] == {"missed": 1.5}
-    assert one["words"]["missed"] == "1 no-show in the last 4 appointments"
-    assert one["level"] == "moderate" and not one["flagged"]
-    two = risk_of(
-        series(
-            [36, 36, NO_CHECKIN, NO_CHECKIN, 36, 36],
-            statuses=["attended", "attended", "no_show", "late_cancelled", "attended", "attended"],
-        )
-    )
-    assert two["factors"] == {"missed": 3.0}
-    assert two["words"]["missed"] == (
-        "1 no-show and 1 late cancellation in the last 4 appointments"
-    )
-    assert two["level"] == "high" and two["flagged"]
-    # A no-show five appointments ago is no longer recent; a cancellation with notice never counts.
-    old = series(
-        [NO_CHECKIN, 36, 36, 36, 36, 36],
-        statuses=["no_show", "attended", "attended", "attended", "attended", "attended"],
-    )
-    assert "missed" not in risk_of(old)["factors"]
-    notice = series(
-        [36, 36, NO_CHECKIN, 36, 36, 36],
-        statuses=["attended", "attended", "cancelled", "attended", "attended", "attended"],
-    )
-    assert "missed" not in risk_of(notice)["factors"]
-
-
-def test_time_since_the_last_session_against_the_agreed_gap() -> None:
-    last = session_at(5)
-    two_gaps = risk_of(series([36] * 6, now=last + timedelta(days=15)))
-    assert two_gaps["factors"] == {"gap": 2.0}
-    assert two_gaps["words"]["gap"] == "15 days since the last session (agreed every 7 days)"
-    one_and_half = risk_of(series([36] * 6, now=last + timedelta(days=11)))
-    assert one_and_half["factors"] == {"gap": 1.0}
-    assert risk_of(series([36] * 6, now=last + timedelta(days=10)))["factors"] == {}
-    fortnightly = series([36] * 6, agreed_gap_days=14, now=last + timedelta(days=15))
-    assert risk_of(fortnightly)["factors"] == {}
-    fortnightly = series([36] * 6, agreed_gap_days=14, now=last + timedelta(days=29))
-    assert risk_of(fortnightly)["factors"] == {"gap": 2.0}
-    assert "agreed every 14 days" in risk_of(fortnightly)["words"]["gap"]
-
-
-def test_low_and_falling_alliance() -> None:
-    low = risk_of(series([36, 36, 36, 36, 36, 30]))
-    assert low["factors"] == {"low_alliance": 1.0}
-    assert low["words"]["low_alliance"] == "latest check-in 30 is below the cut-off of 32"
-    # The latest check-in with a total counts; one without a total does not hide it.
-    assert risk_of(series([36, 36, 36, 36, 30, None]))["factors"] == {"low_alliance": 1.0}
-    falling = risk_of(series([36, 36, 36, 36, 35, 33]))
-    assert falling["factors"] == {"falling_alliance": 1.0}
-    assert falling["words"]["falling_alliance"] == "check-ins falling (36 → 35 → 33)"
-    assert risk_of(series([36, 36, 36, 36, 35, 34]))["factors"] == {}  # less than 3 points
-    assert risk_of(series([36, 36, 36, 35, 35, 33]))["factors"] == {}  # not falling each time
-
-
-def test_early_phase_and_no_progress() -> None:
-    early = risk_of(series([36, 36]))
-    assert early["factors"] == {"early": 0.5}
-    assert early["words"]["early"] == "early in therapy (2 sessions so far)"
-    assert risk_of(series([36]))["words"]["early"] == "early in therapy (1 session so far)"
-    stuck = risk_of(series([36] * 6, outcomes={"phq9": [(0, 15), (5, 13)]}))
-    assert stuck["factors"] == {"no_progress": 0.5}
-    assert stuck["words"]["no_progress"] == "no reliable improvement on PHQ-9 yet (15 → 13)"
-    improved = series([36] * 6, outcomes={"phq9": [(0, 15), (5, 9)]})
-    assert risk_of(improved)["factors"] == {}
-    mild = series([36] * 6, outcomes={"phq9": [(0, 8), (5, 8)]})
-    assert risk_of(mild)["factors"] == {}
-
-
-def test_a_client_who_stopped_answering_the_checkin() -> None:
-    stopped = risk_of(series([36, 36, 36, 36, NO_CHECKIN, NO_CHECKIN]))
-    assert stopped["factors"] == {"missing_checkins": 1.0}
-    assert stopped["words"]["missing_checkins"] == (
-        "no check-in answered after the last two sessions"
-    )
-    assert risk_of(series([36, 36, 36, 36, 36, NO_CHECKIN]))["factors"] == {}
-
-
-def test_risk_levels_and_threshold() -> None:
-    # 1 point: low; 1.5 (half the threshold): moderate; 3: high and flagged.
-    assert risk_of(series([36, 36, 36, 36, 36, 30]))["level"] == "low"
-    stopped_and_low = series([36, 36, 36, 30, NO_CHECKIN, NO_CHECKIN])
-    risk = risk_of(stopped_and_low)
-    assert risk["factors"] == {"low_alliance": 1.0, "missing_checkins": 1.0}
-    assert risk["level"] == "moderate" and not risk["flagged"]
-    evidence = FIRING["dropout.risk"]()
-    assert risk_of(evidence)["points"] == 3.0 and risk_of(evidence)["flagged"]
-    higher = rule_set({"dropout.risk": {"threshold": 6.5}})
-    assert risk_of(evidence, higher)["level"] == "low" and not risk_of(evidence, higher)["flagged"]
-    assert "dropout.risk" not in fired(run(evidence, higher))
-    cheaper = rule_set({"dropout.risk": {"missed_points": 0.5}})
-    assert risk_of(evidence, cheaper)["factors"] == {"missed": 1.0}
-
-
-def test_every_factor_has_words_and_no_words_show_the_points() -> None:
-    evidence = series(
-        [36, 36, 36, 33, 30, NO_CHECKIN, NO_CHECKIN, NO_CHECKIN],
-        statuses=["attended"] * 5 + ["no_show", "attended", "attended"],
-        outcomes={"phq9": [(0, 16), (7, 15)]},
-        now=session_at(7) + timedelta(days=11),
-    )
-    risk = risk_now(evidence, defaults())
-    assert {f.factor: f.points for f in risk.factors} == {
-        "missed": 1.5,
-        "unrecovered_rupture": 1.5,
-        "gap": 1.0,
-        "low_alliance": 1.0,
-        "below_own_level": 1.0,
-        "falling_alliance": 1.0,
-        "missing_checkins": 1.0,
-        "no_progress": 0.5,
-    }
-    total = f"{risk.points:g}"
-    assert total == "8.5"
-    for factor in risk.factors:
-        assert factor.words.strip()
-        assert not re.search(r"\bpoints?\b", factor.words)
-        assert total not in factor.words
-    assert [f.points for f in risk.factors] == sorted(
-        (f.points for f in risk.factors), reverse=True
-    )
-    words = {f.factor: f.words for f in risk.factors}
-    assert words["below_own_level"] == "latest check-in 30 is well below this client's usual 35"
-    assert words["unrecovered_rupture"] == (
-        f"a rupture since {checkin_at(4):%d %b} has not recovered yet"
-    )
-    evaluation = run(evidence)
-    finding = only(evaluation, "dropout.risk")[0]
-    assert finding.key == "dropout:risk" and finding.clearable
-    assert finding.explanation.startswith("At risk of dropping out: ")
-    assert total not in finding.explanation
-    assert not re.search(r"\bpoints?\b", finding.explanation)
-    assert all(f.words in finding.explanation for f in risk.factors)
-    assert evaluation.risk_level == "high" and evaluation.risk_points == 8.5
-    assert {f["factor"] for f in evaluation.risk_factors} == set(words)
-
-
-def test_a_rupture_not_yet_recovered_adds_to_the_risk() -> None:
-    dip = series([36, 36, 36, 36, 36, 26])
-    risk = risk_now(dip, defaults())
-    assert {f.factor for f in risk.factors} == {
-        "unrecovered_rupture",
-        "below_own_level",
-        "low_alliance",
-    }
-    recovered = risk_now(series([36, 36, 36, 36, 36, 26, 35]), defaults())
-    assert recovered.factors == ()
-    # Without the rupture scan's view (own level, open rupture) those two are not counted.
-    assert {f.factor for f in dropout_risk(dip, defaults()).factors} == {"low_alliance"}
-
-
-def test_an_early_client_is_not_also_counted_as_without_progress() -> None:
-    risk = risk_of(series([36, 36, 36], outcomes={"phq9": [(0, 15), (2, 15)]}))
-    assert risk["factors"] == {"early": 0.5}
-
-
-def test_no_dropout_risk_for_an_ended_episode() -> None:
-    evidence = replace(FIRING["dropout.risk"](), is_open=False)
-    evaluation = run(evidence)
-    assert "dropout.risk" not in fired(evaluation)
-    assert evaluation.risk_factors == [] and evaluation.risk_points == 0
 
 
 # --- crisis ----------------------------------------------------------------------------------
