@@ -38,7 +38,7 @@ AFTER = timedelta(days=1)
 
 if TYPE_CHECKING:
     from alliance.signals.catalogue import RuleSet
-    from alliance.signals.simulation import SimEpisode
+    from simulation.episode import SimEpisode
 
 
 @dataclass
@@ -182,7 +182,7 @@ def simulate(scenario: str, episodes: int, seed: int) -> list[SimEpisode]:
 
         return contrary.simulate(episodes, seed, CRISIS)
     # The original simulator (``simulation/original.py`` once it leaves the product package).
-    from alliance.signals.simulation import simulate_practice
+    from simulation.original import simulate_practice
 
     return simulate_practice(episodes, seed)
 

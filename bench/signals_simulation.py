@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import os
 import sys
 import tempfile
@@ -285,57 +284,35 @@ def print_alerts(alerts: AlertFigures, seconds: float) -> None:
 class DropoutFigures:
     dropouts: int = 0
     completers: int = 0
-    auc: float = 0.0
-    brier: float | None = None  # None: the risk is points, not a probability
+    auc: float = 0.0  # at the last attended session
+    brier: float = 0.0  # over every attended session (the last is chosen by the outcome)
     best_auc: float | None = None  # from the scenario's ground truth (None: it has none)
     best_brier: float | None = None
     seconds: float = 0.0
 
     @property
     def brier_text(self) -> str:
-        return "nan" if self.brier is None else f"{self.brier:.3f}"
+        return f"{self.brier:.3f}"
 
 
 def dropout_figures(sims: list[SimEpisode], rules: RuleSet) -> DropoutFigures:
-    """The dropout risk as it stood a day after each episode's last attended session: AUC of
-    dropouts against completers, and the Brier score when the risk is a probability (a
-    ``percent`` on ``Risk``). The best reachable AUC uses the scenario's oracle (the true
-    probability the generator recorded, ``truth.dropout_risk``) where there is one."""
-    from alliance.signals.rules import risk_now
-    from simulation.metrics import AFTER_SESSION, auc
+    """The dropout risk (a probability) replayed a day after every attended session, by
+    bench/dropout_calibration.py: AUC at the last attended session (dropouts against
+    completers), the Brier score over every session, and the same for the scenario's oracle
+    (the true probability the generator recorded) where there is one: the best reachable."""
+    from bench.dropout_calibration import dropout_figures as calibration_figures
 
     started = time.perf_counter()
-    out = DropoutFigures()
-    scored: list[tuple[float, bool]] = []
-    probabilities: list[tuple[float, bool]] = []
-    truth: list[tuple[float, bool]] = []
-    for sim in sims:
-        times = sim.truth.attended_times
-        if not times:
-            continue
-        view = sim.evidence.until(times[-1] + AFTER_SESSION)
-        view.is_open = True
-        risk = risk_now(view, rules)
-        label = sim.truth.dropout
-        scored.append((risk.points, label))
-        percent = getattr(risk, "percent", None)
-        if percent is not None:
-            probabilities.append((float(percent) / 100, label))
-        if len(sim.truth.dropout_risk) == len(times):
-            truth.append((sim.truth.dropout_risk[-1], label))
-        out.dropouts += int(label)
-        out.completers += int(not label)
-    out.auc = auc(scored)
-    if probabilities and len(probabilities) == len(scored):
-        out.brier = brier(probabilities)
-    if truth and len(truth) == len(scored):
-        out.best_auc, out.best_brier = auc(truth), brier(truth)
-    out.seconds = time.perf_counter() - started
-    return out
-
-
-def brier(pairs: list[tuple[float, bool]]) -> float:
-    return math.fsum((p - float(y)) ** 2 for p, y in pairs) / len(pairs)
+    figures = calibration_figures(sims, rules)
+    return DropoutFigures(
+        dropouts=figures.dropouts,
+        completers=figures.episodes - figures.dropouts,
+        auc=figures.auc_last,
+        brier=figures.brier_all,
+        best_auc=figures.oracle_auc_last,
+        best_brier=figures.oracle_brier_all,
+        seconds=time.perf_counter() - started,
+    )
 
 
 def print_dropout(d: DropoutFigures) -> None:
@@ -344,8 +321,7 @@ def print_dropout(d: DropoutFigures) -> None:
     best = "n/a" if d.best_auc is None else f"{d.best_auc:.3f}"
     best_brier = "n/a" if d.best_brier is None else f"{d.best_brier:.3f}"
     print(f"  AUC {d.auc:.3f} (best reachable from the scenario's ground truth: {best})")
-    note = " (the dropout risk is points, not a probability)" if d.brier is None else ""
-    print(f"  Brier {d.brier_text}{note} (the true probability's: {best_brier})")
+    print(f"  Brier over every session {d.brier_text} (the true probability's: {best_brier})")
 
 
 if __name__ == "__main__":

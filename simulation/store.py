@@ -40,12 +40,29 @@ class StoredPractice:
 @transaction.atomic
 def store_practice(sims: list[SimEpisode], slug: str = "simulated") -> StoredPractice:
     practice = Practice.objects.create(name="Simulated practice", slug=slug)
+    therapists = _store_therapists(practice, slug, _therapist_count(sims))
+    episodes = _store_episodes(practice, sims, therapists)
+    episode_of = {sim.number: e.pk for sim, e in zip(sims, episodes, strict=True)}
+    appointment_of = _store_appointments(practice, sims, episodes)
+    ref_of = _store_responses(sims, episodes, appointment_of)
+    if ref_of is None:  # a backend that does not return keys from bulk inserts
+        ref_of = _refs_by_lookup(practice, sims, episode_of)
+    return StoredPractice(practice, episode_of, ref_of, {n: t.pk for n, t in enumerate(therapists)})
+
+
+def _store_therapists(practice: Practice, slug: str, count: int) -> list[TherapistProfile]:
     therapists = []
-    for n in range(_therapist_count(sims)):
+    for n in range(count):
         user = User.objects.create(
             username=f"{slug}-therapist-{n}", role=Role.THERAPIST, practice=practice
         )
         therapists.append(TherapistProfile.objects.create(user=user, practice=practice))
+    return therapists
+
+
+def _store_episodes(
+    practice: Practice, sims: list[SimEpisode], therapists: list[TherapistProfile]
+) -> list[CareEpisode]:
     clients = Client.objects.bulk_create(
         [
             Client(practice=practice, first_name="Sim", last_name=f"Client {sim.number}")
@@ -53,7 +70,7 @@ def store_practice(sims: list[SimEpisode], slug: str = "simulated") -> StoredPra
         ],
         batch_size=BATCH,
     )
-    episodes = CareEpisode.objects.bulk_create(
+    return CareEpisode.objects.bulk_create(
         [
             CareEpisode(
                 practice=practice,
@@ -70,7 +87,12 @@ def store_practice(sims: list[SimEpisode], slug: str = "simulated") -> StoredPra
         ],
         batch_size=BATCH,
     )
-    episode_of = {sim.number: e.pk for sim, e in zip(sims, episodes, strict=True)}
+
+
+def _store_appointments(
+    practice: Practice, sims: list[SimEpisode], episodes: list[CareEpisode]
+) -> dict[tuple[int, int | None], int]:
+    """(simulated episode number, simulated appointment id) -> Appointment pk."""
     appointments: list[Appointment] = []
     keys: list[tuple[int, int | None]] = []
     for sim, episode in zip(sims, episodes, strict=True):
@@ -87,7 +109,15 @@ def store_practice(sims: list[SimEpisode], slug: str = "simulated") -> StoredPra
             )
             keys.append((sim.number, visit.appointment_id))
     stored = Appointment.objects.bulk_create(appointments, batch_size=BATCH)
-    appointment_of = {key: a.pk for key, a in zip(keys, stored, strict=True) if key[1]}
+    return {key: a.pk for key, a in zip(keys, stored, strict=True) if key[1]}
+
+
+def _store_responses(
+    sims: list[SimEpisode],
+    episodes: list[CareEpisode],
+    appointment_of: dict[tuple[int, int | None], int],
+) -> dict[int, str] | None:
+    """MeasureResponse pk -> simulated ref, or None when the backend gave no keys back."""
     responses: list[MeasureResponse] = []
     refs: list[str] = []
     for sim, episode in zip(sims, episodes, strict=True):
@@ -106,9 +136,7 @@ def store_practice(sims: list[SimEpisode], slug: str = "simulated") -> StoredPra
             refs.append(score.ref)
     created = MeasureResponse.objects.bulk_create(responses, batch_size=BATCH)
     ref_of = {r.pk: ref for r, ref in zip(created, refs, strict=True) if r.pk}
-    if len(ref_of) != len(created):  # a backend that does not return keys from bulk inserts
-        ref_of = _refs_by_lookup(practice, sims, episode_of)
-    return StoredPractice(practice, episode_of, ref_of, {n: t.pk for n, t in enumerate(therapists)})
+    return ref_of if len(ref_of) == len(created) else None
 
 
 def _therapist_count(sims: list[SimEpisode]) -> int:

@@ -17,26 +17,6 @@ ROOT = Path(__file__).resolve().parents[2]
 MAX_LINES = 60
 SKIPPED_FOLDERS = frozenset({"migrations", "node_modules", "build", "dist", "var"})
 
-# TEMPORARY (issue 14): functions another branch is splitting (the signals rules and dropout
-# model, the signals simulator). The lead empties this list at merge; add nothing to it.
-# Only alliance/signals/ and bench/signals_simulation.py may appear here.
-ALLOWED_FOR_NOW = frozenset(
-    {
-        "alliance/signals/attention.py::attention_for",
-        "alliance/signals/engine.py::load_evidence",
-        "alliance/signals/engine.py::reconcile",
-        "alliance/signals/risk.py::dropout_risk",
-        "alliance/signals/rules.py::not_on_track_findings",
-        "alliance/signals/ruptures.py::rupture_scan",
-        "alliance/signals/selectors.py::episode_signals",
-        "alliance/signals/simulation.py::simulate_episode",
-        "alliance/signals/simulation_store.py::store_practice",
-        "alliance/signals/tests/builders.py::series",
-        "alliance/signals/tests/test_browser_rupture_walk.py::test_a_rupture_from_flag_to_resolution",
-        "bench/signals_simulation.py::run",
-    }
-)
-
 
 def python_files() -> Iterator[Path]:
     """Every .py file of the repository, skipping hidden folders (.venv, .git), build metadata
@@ -92,19 +72,8 @@ def test_the_scan_measures_from_def_to_last_line():
 
 
 def test_no_function_is_over_60_lines():
-    too_long = [
-        where for key, where in sorted(long_functions().items()) if key not in ALLOWED_FOR_NOW
-    ]
+    too_long = [where for _key, where in sorted(long_functions().items())]
     assert not too_long, (
         f"functions over {MAX_LINES} lines (split them into well-named smaller ones):\n"
         + "\n".join(too_long)
     )
-
-
-def test_the_temporary_allowlist_holds_only_signals_functions_still_too_long():
-    assert all(
-        key.startswith(("alliance/signals/", "bench/signals_simulation.py::"))
-        for key in ALLOWED_FOR_NOW
-    )
-    stale = sorted(ALLOWED_FOR_NOW - set(long_functions()))
-    assert not stale, "no longer over the limit, remove from ALLOWED_FOR_NOW: " + ", ".join(stale)

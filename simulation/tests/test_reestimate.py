@@ -24,11 +24,11 @@ from alliance.signals.dropout_model import FEATURES, default_model
 from alliance.signals.models import Reestimation, SignalSettings
 from alliance.signals.reestimate import SCALED, quantile, wobble
 from alliance.signals.reestimate_service import adopt_reestimated, reestimate_from_endings
-from alliance.signals.simulation import SimEpisode
-from alliance.signals.simulation_store import store_practice
 from simulation import contrary
 from simulation.contrary_comments import BOOK
+from simulation.episode import SimEpisode
 from simulation.practice import simulate_practice
+from simulation.store import store_practice
 from simulation.tests.data import CRISIS
 
 WEEKLY = replace(contrary.PARAMS, gap_days=7)

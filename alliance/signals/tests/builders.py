@@ -53,6 +53,29 @@ def score_at(index: int) -> datetime:
     return session_at(index) + timedelta(hours=2)
 
 
+def _checkins(
+    totals: Sequence[float | _NoCheckIn | None], comments: Mapping[int, str], visits: int
+) -> list[CheckIn]:
+    return [
+        CheckIn(
+            f"response:{i + 1}",
+            checkin_at(i),
+            None if total is None else float(total),
+            comments.get(i, ""),
+            i + 1 if i < visits else None,
+        )
+        for i, total in enumerate(totals)
+        if not isinstance(total, _NoCheckIn)
+    ]
+
+
+def _free_texts(checkins: list[CheckIn], texts: Sequence[tuple[int, str]]) -> list[FreeText]:
+    return [FreeText(c.ref, c.at, c.comment, "check-in comment") for c in checkins if c.comment] + [
+        FreeText(f"preparation:{i}", checkin_at(i), text, "session preparation")
+        for i, text in texts
+    ]
+
+
 def series(
     totals: Sequence[float | _NoCheckIn | None] = (),
     *,
@@ -67,36 +90,20 @@ def series(
 ) -> EpisodeEvidence:
     """One episode's evidence; see the module docstring. ``outcomes`` maps an instrument to
     (session index, total) pairs; ``safety`` and ``texts`` are (session index, ...) pairs."""
-    comments = comments or {}
     if statuses is None:
         statuses = ["attended"] * len(totals)
     visits = [
         Visit(f"appointment:{i + 1}", i + 1, session_at(i), status)
         for i, status in enumerate(statuses)
     ]
-    checkins = [
-        CheckIn(
-            f"response:{i + 1}",
-            checkin_at(i),
-            None if total is None else float(total),
-            comments.get(i, ""),
-            i + 1 if i < len(visits) else None,
-        )
-        for i, total in enumerate(totals)
-        if not isinstance(total, _NoCheckIn)
-    ]
+    checkins = _checkins(totals, comments or {}, len(visits))
     scores = {
         instrument: [
             Score(f"response:{instrument}:{i}", score_at(i), float(total)) for i, total in points
         ]
         for instrument, points in (outcomes or {}).items()
     }
-    free_texts = [
-        FreeText(c.ref, c.at, c.comment, "check-in comment") for c in checkins if c.comment
-    ] + [
-        FreeText(f"preparation:{i}", checkin_at(i), text, "session preparation")
-        for i, text in texts
-    ]
+    free_texts = _free_texts(checkins, texts)
     answers = [
         SafetyAnswer(f"response:safety:{i}", score_at(i), items, "PHQ-9") for i, items in safety
     ]

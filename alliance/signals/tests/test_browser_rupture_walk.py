@@ -59,6 +59,37 @@ def test_a_rupture_from_flag_to_resolution(
     # 2. The therapist sees it on the dashboard and opens the rupture.
     desk = new_page()
     sign_in(desk, "dana")
+    _open_the_rupture_from_the_dashboard(desk, episode)
+
+    # 3. Acknowledge, then record the repair.
+    _acknowledge_and_repair(desk, rupture)
+    screenshot(desk, "rupture-walk-repair")
+
+    # 4. Answer the client's words on the client page ("what we changed").
+    _reply_to_the_clients_words(desk, live_server.url, episode)
+
+    # 5. The following sessions: the check-ins come back to the client's baseline.
+    later = timezone.now()
+    checkin(episode, 35, later + timedelta(minutes=1))
+    checkin(episode, 36, later + timedelta(minutes=2))
+    run_queued_tasks(monkeypatch)
+    rupture.refresh_from_db()
+    assert rupture.recovery_suggested_at is not None
+
+    # 6. The therapist confirms it resolved.
+    _confirm_resolved(desk, live_server.url, rupture)
+    screenshot(desk, "rupture-walk-resolved")
+
+    # 7. The client sees that their candour had an effect.
+    phone.goto(f"{live_server.url}/portal/")
+    card = phone.locator("li", has_text="You told us")
+    expect(card).to_contain_text(f"You told us: “{COMMENT}”")
+    expect(card).to_contain_text(f"What we changed: {CHANGED}")
+    screenshot(phone, "rupture-walk-you-told-us")
+
+
+def _open_the_rupture_from_the_dashboard(desk, episode) -> None:
+    client = episode.client
     row = desk.locator("table.caseload tr", has_text=client.full_name)
     expect(row).to_contain_text("Rupture open")
     with desk.expect_navigation():
@@ -70,7 +101,8 @@ def test_a_rupture_from_flag_to_resolution(
     expect(desk.get_by_role("heading", level=1)).to_contain_text(client.full_name)
     expect(desk.get_by_role("button", name="Confirm resolved")).to_be_disabled()
 
-    # 3. Acknowledge, then record the repair.
+
+def _acknowledge_and_repair(desk, rupture) -> None:
     with desk.expect_navigation():
         desk.get_by_role("button", name="Acknowledge").click()
     rupture.refresh_from_db()
@@ -83,10 +115,10 @@ def test_a_rupture_from_flag_to_resolution(
     with desk.expect_navigation():
         desk.get_by_role("button", name="Record repair").click()
     expect(desk.locator(".messages")).to_contain_text("Repair step recorded.")
-    screenshot(desk, "rupture-walk-repair")
 
-    # 4. Answer the client's words on the client page ("what we changed").
-    desk.goto(f"{live_server.url}/clinic/clients/{client.pk}/")
+
+def _reply_to_the_clients_words(desk, base_url: str, episode) -> None:
+    desk.goto(f"{base_url}/clinic/clients/{episode.client.pk}/")
     feedback = desk.locator(f"#feedback-{episode.pk} li", has_text=COMMENT)
     feedback.get_by_text("Reply: what we changed").click()
     feedback.get_by_label("What we changed (the client sees this next to their words)").fill(
@@ -96,16 +128,9 @@ def test_a_rupture_from_flag_to_resolution(
         feedback.get_by_role("button", name="Save reply").click()
     assert FeedbackReply.objects.get(response__episode=episode).what_we_changed == CHANGED
 
-    # 5. The following sessions: the check-ins come back to the client's baseline.
-    later = timezone.now()
-    checkin(episode, 35, later + timedelta(minutes=1))
-    checkin(episode, 36, later + timedelta(minutes=2))
-    run_queued_tasks(monkeypatch)
-    rupture.refresh_from_db()
-    assert rupture.recovery_suggested_at is not None
 
-    # 6. The therapist confirms it resolved.
-    desk.goto(f"{live_server.url}/clinic/ruptures/{rupture.pk}/")
+def _confirm_resolved(desk, base_url: str, rupture) -> None:
+    desk.goto(f"{base_url}/clinic/ruptures/{rupture.pk}/")
     confirm = desk.get_by_role("button", name="Confirm resolved")
     expect(confirm).to_be_enabled()
     with desk.expect_navigation():
@@ -113,11 +138,3 @@ def test_a_rupture_from_flag_to_resolution(
     rupture.refresh_from_db()
     assert rupture.status == RuptureStatus.RESOLVED
     expect(desk.get_by_role("heading", name="What happened")).to_contain_text("Resolved")
-    screenshot(desk, "rupture-walk-resolved")
-
-    # 7. The client sees that their candour had an effect.
-    phone.goto(f"{live_server.url}/portal/")
-    card = phone.locator("li", has_text="You told us")
-    expect(card).to_contain_text(f"You told us: “{COMMENT}”")
-    expect(card).to_contain_text(f"What we changed: {CHANGED}")
-    screenshot(phone, "rupture-walk-you-told-us")
