@@ -29,7 +29,7 @@ from simulation.contrary_comments import BOOK
 from simulation.episode import SimEpisode
 from simulation.practice import simulate_practice
 from simulation.store import store_practice
-from simulation.tests.data import CRISIS
+from simulation.tests.helpers import CRISIS
 
 WEEKLY = replace(contrary.PARAMS, gap_days=7)
 ACTOR = Actor.system("test")

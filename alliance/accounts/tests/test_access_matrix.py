@@ -53,7 +53,7 @@ from alliance.sessions.tests.helpers import (
     record_data,
 )
 from alliance.signals.catalogue import RULES as SIGNAL_RULES
-from alliance.signals.tests.clinic_helpers import (
+from alliance.signals.tests.helpers.clinic import (
     feedback,
     made_flag,
     made_reestimation,

@@ -4,6 +4,7 @@ the engine) and the way back to the shipped coefficients; nobody but the practic
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 import pytest
@@ -16,8 +17,9 @@ from alliance.measures.definitions import CHECKIN_ID
 from alliance.measures.models import MeasureResponse, ResponseSource
 from alliance.practice.models import CareEpisode, Client, EndReason, EpisodeStatus
 from alliance.signals import engine
+from alliance.signals.dropout_model import default_model
 from alliance.signals.models import Reestimation, SignalSettings
-from alliance.signals.tests.clinic_helpers import made_reestimation
+from alliance.signals.tests.helpers.clinic import made_reestimation
 
 URL = reverse("administration:signal-reestimate")
 
@@ -131,10 +133,11 @@ def test_the_proposal_is_shown_beside_the_defaults_and_the_values_in_force(signe
     made_reestimation(personas.practice.pk, missed=0.9, points=7.0)
     html = signed_in("alex").get(URL).content.decode()
     assert "From 80 ended episodes (20 dropouts)" in html
-    # missed: shipped odds x 1.40 (coefficient 0.3337), proposed x 2.46 (0.9)
+    # missed: the shipped odds (default and in force), proposed x 2.46 (coefficient 0.9)
+    shipped = f"× {math.exp(default_model().coefficients['missed_recent']):.2f}"
     assert (
-        '<th scope="row">missed</th><td>× 1.40</td><td>× 1.40</td><td><strong>× 2.46</strong></td>'
-        in html
+        f'<th scope="row">missed</th><td>{shipped}</td><td>{shipped}</td>'
+        "<td><strong>× 2.46</strong></td>" in html
     )
     # drop_from_previous points: default 5, in force 6, proposed 7
     assert (

@@ -32,7 +32,7 @@ from alliance.goals.tests.helpers import active_goal
 from alliance.sessions.models import PrivateNote, SessionPreparation, SessionRecord
 from alliance.sessions.tests.helpers import preparation_data, record_data
 from alliance.signals.models import FeedbackReply, RepairStep, RuptureEpisode
-from alliance.signals.tests.clinic_helpers import feedback, made_rupture
+from alliance.signals.tests.helpers.clinic import feedback, made_rupture
 from alliance.testing.personas import Personas
 
 TIMES = 10

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from alliance.signals.alert_load import BUDGET_PER_THERAPIST_WEEK, PERIOD, alert_load
 from alliance.signals.models import Flag, FlagKind, FlagStatus, RepairStep
-from alliance.signals.tests.clinic_helpers import made_flag, made_rupture
+from alliance.signals.tests.helpers.clinic import made_flag, made_rupture
 
 
 def test_flags_are_counted_per_rule_and_per_therapist_week(personas):

@@ -22,7 +22,7 @@ from alliance.signals.attention import (
 )
 from alliance.signals.models import FlagKind, FlagStatus
 from alliance.signals.services import acknowledge_rupture, close_rupture, record_repair
-from alliance.signals.tests.clinic_helpers import (
+from alliance.signals.tests.helpers.clinic import (
     as_user,
     made_flag,
     made_risk,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from alliance.signals.models import FeedbackReply, Flag, FlagKind, RuptureEpisode, RuptureStatus
-from alliance.signals.tests.stored import checkin, new_episode, sessions
+from alliance.signals.tests.helpers.stored import checkin, new_episode, sessions
 from alliance.testing.browser import PHONE
 from alliance.testing.tasks import run_queued_tasks
 

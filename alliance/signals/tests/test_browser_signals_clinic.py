@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from alliance.signals.models import FlagStatus, RepairStep
-from alliance.signals.tests.clinic_helpers import found_rupture, made_flag
+from alliance.signals.tests.helpers.clinic import found_rupture, made_flag
 from alliance.testing.browser import PHONE
 
 pytestmark = pytest.mark.browser

@@ -21,7 +21,7 @@ from alliance.signals.models import (
     RepairStep,
 )
 from alliance.signals.services import record_repair, reply_to_feedback
-from alliance.signals.tests.clinic_helpers import (
+from alliance.signals.tests.helpers.clinic import (
     as_user,
     checkin,
     checkins,

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from alliance.measures.models import MeasureResponse
 from alliance.signals.access import get_flag_for_user, get_response_for_user, get_rupture_for_user
-from alliance.signals.tests.clinic_helpers import checkin, feedback, made_flag, made_rupture
+from alliance.signals.tests.helpers.clinic import checkin, feedback, made_flag, made_rupture
 from alliance.testing.queries import answer_due_forms
 
 OUTSIDERS = ("olga", "alex", "eve", "chris", "casey")

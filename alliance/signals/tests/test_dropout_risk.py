@@ -17,7 +17,14 @@ from alliance.signals.catalogue import defaults, rule_set
 from alliance.signals.dropout_model import FACTORS, FEATURES, DropoutModel, default_model
 from alliance.signals.risk import Risk, dropout_risk
 from alliance.signals.rules import risk_now
-from alliance.signals.tests.builders import NO_CHECKIN, checkin_at, fired, run, series, session_at
+from alliance.signals.tests.helpers.evidence import (
+    NO_CHECKIN,
+    checkin_at,
+    fired,
+    run,
+    series,
+    session_at,
+)
 
 SETTLED = [38] * 14  # late in a course, steady check-ins, every session kept
 

@@ -34,7 +34,7 @@ from alliance.signals.models import (
     RuptureStatus,
     SignalSettings,
 )
-from alliance.signals.tests.stored import (
+from alliance.signals.tests.helpers.stored import (
     checkin,
     checkin_answers,
     new_episode,
@@ -575,7 +575,7 @@ def test_two_low_checkins_before_one_no_show_raise_one_flag(episode, now) -> Non
 def test_an_ended_episode_has_flags_but_no_dropout_risk(episode, now) -> None:
     from alliance.practice.models import EndReason
     from alliance.practice.services import end_episode
-    from alliance.signals.tests.stored import SETUP
+    from alliance.signals.tests.helpers.stored import SETUP
 
     sessions(
         episode,
@@ -594,7 +594,7 @@ def ended_course(personas: Personas, now: datetime, at: dict[int, int]) -> CareE
     (0: at intake, before the first)."""
     from alliance.practice.models import EndReason
     from alliance.practice.services import end_episode
-    from alliance.signals.tests.stored import SETUP
+    from alliance.signals.tests.helpers.stored import SETUP
 
     episode = new_episode(personas.dana_profile)
     history = sessions(episode, [36] * 8, now=now)

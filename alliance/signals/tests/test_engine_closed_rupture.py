@@ -11,7 +11,7 @@ from alliance.audit.services import Actor
 from alliance.signals.engine import evaluate_episodes
 from alliance.signals.models import Flag, RuptureEpisode, RuptureStatus
 from alliance.signals.services import close_rupture
-from alliance.signals.tests.stored import checkin, new_episode
+from alliance.signals.tests.helpers.stored import checkin, new_episode
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_an_episode_with_an_open_crisis_flag_cannot_end(personas):
     from alliance.practice.models import EndReason
     from alliance.practice.services import end_episode
     from alliance.signals.services import acknowledge_flag
-    from alliance.signals.tests.stored import phq9
+    from alliance.signals.tests.helpers.stored import phq9
 
     episode = new_episode(personas.dana_profile)
     phq9(episode, 12, timezone.now() - timedelta(days=1), item9=1)

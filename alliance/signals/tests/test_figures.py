@@ -15,7 +15,7 @@ from alliance.signals.figures import (
     therapist_figures,
 )
 from alliance.signals.models import RepairStep, RuptureEpisode, RuptureStatus
-from alliance.signals.tests.clinic_helpers import new_episode
+from alliance.signals.tests.helpers.clinic import new_episode
 
 T = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

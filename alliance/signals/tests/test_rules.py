@@ -1,6 +1,6 @@
 """Every rule of the signals engine on hand-made series: no database, no Django models.
 
-Series are built with ``builders.series``: weekly attended sessions with a check-in an hour after
+Series are built with ``helpers.evidence.series``: weekly attended sessions with a check-in an hour after
 each. Defaults (``catalogue.RULES``): check-in cut-off 32 of 40, a drop of 5 from the previous
 check-in, 2 SD below a baseline of at least 3 earlier check-ins with an SD floor of 1.5, three
 falling check-ins losing 4 points, recovery within 2 points of the baseline; every score rule
@@ -28,7 +28,7 @@ from alliance.signals.catalogue import rule_set as catalogue_rule_set
 from alliance.signals.crisis_language import CrisisReading, detect
 from alliance.signals.evidence import CheckIn, EpisodeEvidence, TranscriptMarkers
 from alliance.signals.rules import Evaluation, Finding
-from alliance.signals.tests.builders import (
+from alliance.signals.tests.helpers.evidence import (
     NO_CHECKIN,
     PHQ9,
     SCALES,

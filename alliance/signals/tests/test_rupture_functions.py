@@ -9,7 +9,7 @@ from alliance.signals import ruptures
 from alliance.signals.catalogue import RuleSet, rule_set
 from alliance.signals.evidence import TranscriptMarkers
 from alliance.signals.findings import Finding
-from alliance.signals.tests.builders import at_once, run, series, session_at
+from alliance.signals.tests.helpers.evidence import at_once, run, series, session_at
 
 AT_ONCE = at_once()
 
@@ -115,7 +115,7 @@ def test_a_missed_session_or_a_critical_comment_confirms_a_fall() -> None:
 
 
 def test_a_skipped_checkin_after_a_fall_confirms_it() -> None:
-    from alliance.signals.tests.builders import NO_CHECKIN
+    from alliance.signals.tests.helpers.evidence import NO_CHECKIN
 
     skipped = series([36, 36, 36, 30, NO_CHECKIN, 36])
     assert len(run(skipped, DEFAULTS).ruptures) == 1

@@ -15,7 +15,7 @@ from alliance.signals.models import (
     RuptureEpisode,
     RuptureStatus,
 )
-from alliance.signals.tests.clinic_helpers import checkin, found_rupture, made_rupture
+from alliance.signals.tests.helpers.clinic import checkin, found_rupture, made_rupture
 from alliance.testing.queries import assert_does_not_grow, measure
 
 REPAIR = {
