@@ -17,7 +17,9 @@ A mention (a match of a ``[net.*]`` pattern) is set aside when:
    (``[frames] safe``: everyday uses of the same words, "the train was late", "my phone died");
 2. it is history: the lexicon's past and recovery markers, unless the sentence says it is back;
 3. it is clearly someone else's: its clause begins with someone else ("my dad keeps a shotgun")
-   and holds no "I", "me" or "myself";
+   and holds no "I", "me" or "myself" (except in groups marked ``subject = "any"``, whose
+   mentions are risk whoever is the subject: "they'd be better off", "she doesn't know it's
+   goodbye");
 4. its sentence holds one of its group's ``unless`` patterns (a frame that only that group
    needs: a task named beside "I'll do it tonight", a charity shop beside giving things away).
 """
@@ -58,6 +60,7 @@ class NetGroup:
     construct: str  # the lexicon construct its mentions are shown under
     patterns: tuple[Compiled, ...]
     unless: tuple[Compiled, ...]  # searched in the mention's sentence
+    any_subject: bool = False  # someone else as the subject does not set a mention aside
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,7 +111,10 @@ def net() -> Net:
             raise ValueError(f"net.toml: [net.{name}] construct {construct!r} is not one")
         patterns = _strings(table.get("patterns"), f"net.{name}.patterns")
         unless = _strings(table.get("unless", []), f"net.{name}.unless")
-        groups.append(NetGroup(name, construct, _compiled(patterns), _compiled(unless)))
+        any_subject = table.get("subject", "me") == "any"
+        groups.append(
+            NetGroup(name, construct, _compiled(patterns), _compiled(unless), any_subject)
+        )
     frames = _frames()
     return Net(
         groups=tuple(groups),
@@ -176,7 +182,7 @@ class _Frames:
         )
 
     def framed(self, span: range, group: NetGroup) -> bool:
-        if self.someone_elses(span):
+        if not group.any_subject and self.someone_elses(span):
             return True
         if not group.unless:
             return False

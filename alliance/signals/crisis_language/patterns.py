@@ -28,7 +28,7 @@ from functools import cached_property
 MAX_GAP = 8
 DEFAULT_GAP = 3
 
-_LEXEME = re.compile(r"\s*(?:(!\()|([()\[\]|<>,.]|#y?)|(~\d?)|([a-z0-9]+\*?))")
+_LEXEME = re.compile(r"\s*(?:(!\()|([()\[\]|<>,.]|#y?)|(~\d*)|([a-z0-9]+\*?))")
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
 
 WORD_END = "(?= )"
