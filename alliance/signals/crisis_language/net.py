@@ -51,7 +51,31 @@ from alliance.signals.crisis_language.patterns import (
 )
 
 NET = Path(__file__).parent / "data" / "net.toml"
-LEAD = 2  # the first words of a clause, in which someone else is its subject
+LEAD = 3  # the first words of a clause, in which someone else is its subject
+# Words between "my" and the person it names: "my little brother", "my best friend".
+BEFORE_SOMEONE = frozenset(
+    [
+        "little",
+        "big",
+        "older",
+        "younger",
+        "eldest",
+        "oldest",
+        "youngest",
+        "best",
+        "baby",
+        "twin",
+        "step",
+        "half",
+        "online",
+        "new",
+        "old",
+        "late",
+        "dear",
+        "other",
+        "ex",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -177,7 +201,10 @@ class _Frames:
             return False
         return all(
             after in self.net.someone_else
-            for word, after in zip(clause, (*clause[1:], ""), strict=True)
+            or (after in BEFORE_SOMEONE and then in self.net.someone_else)
+            for word, after, then in zip(
+                clause, (*clause[1:], ""), (*clause[2:], "", ""), strict=True
+            )
             if word == "my"
         )
 
