@@ -47,6 +47,7 @@ from alliance.signals.crisis_language.patterns import (
     compile_pattern,
     expand_macros,
     parse,
+    triggered,
     words_of,
 )
 
@@ -235,7 +236,8 @@ def net_matches(text: Normalised, context: Context | None = None) -> list[Match]
     found: list[Match] = []
     for group in caught.groups:
         aside = partial(frames.framed, group=group)
-        for compiled in group.patterns:
+        for index in triggered(group.patterns, context.tokens):
+            compiled = group.patterns[index]
             for span in kept(compiled, context, aside):
                 wording = text.as_written(span.start, span.stop)
                 found.append(

@@ -39,17 +39,112 @@ class PatternError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
+class _Index:
+    """Every pattern's trigger words, by word: which patterns a text can match is worked out
+    once per text from its words, not by asking each of a thousand patterns in turn."""
+
+    def __init__(self) -> None:
+        self.by_word: dict[str, list[int]] = {}
+        self.by_beginning: dict[str, list[int]] = {}
+        self.kept: list[Triggers] = []  # keeps each registered id alive, so never reused
+        self.version = 0
+
+    def register(self, triggers: Triggers) -> None:
+        for word in triggers.words:
+            self.by_word.setdefault(word, []).append(id(triggers))
+        for beginning in triggers.prefixes:
+            self.by_beginning.setdefault(beginning, []).append(id(triggers))
+        self.kept.append(triggers)
+        self.version += 1
+
+    def present(self, tokens: frozenset[str]) -> set[int]:
+        found: set[int] = set()
+        for token in tokens:
+            found.update(self.by_word.get(token, ()))
+            for end in range(1, len(token) + 1):
+                found.update(self.by_beginning.get(token[:end], ()))
+        return found
+
+
+_INDEX = _Index()
+
+
+class TokenSet(frozenset[str]):
+    """The words of one text, which also know which patterns' trigger words they hold."""
+
+    _present: set[int]
+    _version: int = -1
+
+    def triggered(self) -> set[int]:
+        if self._version != _INDEX.version:
+            self._present = _INDEX.present(self)
+            self._version = _INDEX.version
+        return self._present
+
+
+@dataclass(frozen=True, eq=False)
 class Triggers:
     """Words at least one of which any match contains: exact words and word beginnings."""
 
     words: frozenset[str]
     prefixes: tuple[str, ...]
 
+    def __post_init__(self) -> None:
+        _INDEX.register(self)
+
     def present(self, tokens: frozenset[str]) -> bool:
+        if isinstance(tokens, TokenSet):
+            return id(self) in tokens.triggered()
         if not self.words.isdisjoint(tokens):
             return True
         return any(token.startswith(self.prefixes) for token in tokens) if self.prefixes else False
+
+
+def _always_and_by_trigger(
+    patterns: tuple[Compiled, ...],
+) -> tuple[list[int], dict[int, list[int]]]:
+    always: list[int] = []
+    by_trigger: dict[int, list[int]] = {}
+    for index, compiled in enumerate(patterns):
+        if compiled.triggers is None:
+            always.append(index)
+        else:
+            by_trigger.setdefault(id(compiled.triggers), []).append(index)
+    return always, by_trigger
+
+
+# A sequence of patterns -> (the sequence, kept alive so its id is never reused; its index).
+MAX_SEQUENCES = 256
+_SEQUENCES: dict[int, tuple[tuple[Compiled, ...], list[int], dict[int, list[int]]]] = {}
+
+
+def triggered(patterns: tuple[Compiled, ...], tokens: frozenset[str]) -> list[int]:
+    """The positions in ``patterns``, in order, of the patterns whose trigger words the text
+    holds (all the others cannot match it)."""
+    if not isinstance(tokens, TokenSet):
+        return [
+            index
+            for index, compiled in enumerate(patterns)
+            if compiled.triggers is None or compiled.triggers.present(tokens)
+        ]
+    entry = _SEQUENCES.get(id(patterns))
+    if entry is None or entry[0] is not patterns:
+        if len(_SEQUENCES) > MAX_SEQUENCES:  # only long-lived sequences are expected here
+            _SEQUENCES.clear()
+        entry = (patterns, *_always_and_by_trigger(patterns))
+        _SEQUENCES[id(patterns)] = entry
+    _, always, by_trigger = entry
+    present = tokens.triggered()
+    found = list(always)
+    if len(by_trigger) < len(present):
+        for trigger, indices in by_trigger.items():
+            if trigger in present:
+                found.extend(indices)
+    else:
+        for trigger in present:
+            found.extend(by_trigger.get(trigger, ()))
+    found.sort()
+    return found
 
 
 @dataclass(frozen=True)
