@@ -10,7 +10,8 @@ every reading starts here:
   read as letters ("k1ll", "$uicide") and small slips in the words that matter are corrected
   ("sucide", "myslef"), each only when the result is a word Alliance knows;
 - words that drop the last letter of "-ing" ("thinkin", "dyin") are read with it, when the
-  result is a word Alliance knows, and a few emoji stand for their word (a pill for "pills");
+  result is a word Alliance knows, and a few emoji and symbols stand for their words (a pill
+  for "pills", " > " for "better than");
 - the table in ``data/spelling.toml`` maps casual spellings and slang ("wanna", "kms",
   "unalive", "sewerslide") to plain words.
 
@@ -48,8 +49,11 @@ EMOJI_WORDS = {
     "\U0001faa2": "rope",  # knot
     "\U0001fa92": "razor",  # razor
 }
+# "x > y", typed for "x is better than y".
+SYMBOL_WORDS = {">": ("better", "than")}
 _RAW = re.compile(
     "(?P<emoji>[" + "".join(EMOJI_WORDS) + "])|"
+    r"(?P<symbol>(?<=\s)>(?=\s))|"
     r"(?P<word>[\w$@]+(?:['’‘`!|][\w$@]+)*)"
     r"|(?P<end>[.!?…]+|\n)"
     r"|(?P<comma>[,;:()\[\]–—]|\s-\s)"
@@ -253,6 +257,8 @@ def _typed_words(text: str, spelling: Spelling) -> Iterator[Word]:
         start, end = match.span()
         if match.lastgroup == "emoji":
             yield Word(EMOJI_WORDS[match.group()], start, end)
+        elif match.lastgroup == "symbol":
+            yield from (Word(word, start, end) for word in SYMBOL_WORDS[match.group()])
         elif match.lastgroup == "end":
             yield Word(SENTENCE_END, start, end)
         elif match.lastgroup == "comma":
