@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import tomllib
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,10 +29,10 @@ from alliance.signals.crisis_language.normalise import SENTENCE_END, Normalised
 from alliance.signals.crisis_language.patterns import (
     Compiled,
     TokenSet,
-    triggered,
     compile_pattern,
     expand_macros,
     parse,
+    triggered,
     words_of,
 )
 
@@ -301,9 +301,7 @@ def _merged(spans: list[range]) -> list[range]:
     return merged
 
 
-def context_of(
-    text: Normalised, rules: Lexicon, more_safe: tuple[Compiled, ...] = ()
-) -> Context:
+def context_of(text: Normalised, rules: Lexicon, more_safe: tuple[Compiled, ...] = ()) -> Context:
     """What sets a match aside in this text: its safe spans (the lexicon's, and ``more_safe``,
     which the safety net adds) and where its sentences and clauses begin."""
     tokens = TokenSet(text.tokens)

@@ -47,6 +47,7 @@ class _Index:
         self.by_word: dict[str, list[int]] = {}
         self.by_beginning: dict[str, list[int]] = {}
         self.kept: list[Triggers] = []  # keeps each registered id alive, so never reused
+        self.longest_beginning = 0
         self.version = 0
 
     def register(self, triggers: Triggers) -> None:
@@ -54,6 +55,7 @@ class _Index:
             self.by_word.setdefault(word, []).append(id(triggers))
         for beginning in triggers.prefixes:
             self.by_beginning.setdefault(beginning, []).append(id(triggers))
+            self.longest_beginning = max(self.longest_beginning, len(beginning))
         self.kept.append(triggers)
         self.version += 1
 
@@ -61,7 +63,7 @@ class _Index:
         found: set[int] = set()
         for token in tokens:
             found.update(self.by_word.get(token, ()))
-            for end in range(1, len(token) + 1):
+            for end in range(1, min(len(token), self.longest_beginning) + 1):
                 found.update(self.by_beginning.get(token[:end], ()))
         return found
 

@@ -49,7 +49,10 @@ def test_a_repair_step_on_its_rupture_counts_as_an_action(personas):
     rupture = made_rupture(personas.chris_episode)
     made_rupture(personas.chris_episode)
     RepairStep.objects.create(
-        rupture=rupture, strategies=["validate_feelings"], what_was_said="…", recorded_by=personas.dana
+        rupture=rupture,
+        strategies=["validate_feelings"],
+        what_was_said="…",
+        recorded_by=personas.dana,
     )
 
     load = alert_load(personas.practice.pk, [personas.dana_profile.pk])
