@@ -30,7 +30,7 @@ SETS = {
 MOST_FALSE_ALARMS = {
     "crisis_dev.csv": 2,
     "crisis_review_a.csv": 14,
-    "crisis_review_b.csv": 34,
+    "crisis_review_b.csv": 35,
     "crisis_review_c.csv": 5,
 }
 
