@@ -28,7 +28,7 @@ SETS = {
 }
 # The false alarms on each set's benign lines when these tests were written: at most this many.
 MOST_FALSE_ALARMS = {
-    "crisis_dev.csv": 2,
+    "crisis_dev.csv": 3,
     "crisis_review_a.csv": 14,
     "crisis_review_b.csv": 35,
     "crisis_review_c.csv": 5,
