@@ -52,8 +52,8 @@ from alliance.signals.crisis_language.patterns import (
 )
 
 NET = Path(__file__).parent / "data" / "net.toml"
-LEAD = 3  # the first words of a clause, in which someone else is its subject
-# Words between "my" and the person it names: "my little brother", "my best friend".
+LEAD = 2  # the first words of a clause, in which someone else is its subject
+# Words between "my" (or "the", "our") and the person it names: "my little brother".
 BEFORE_SOMEONE = frozenset(
     [
         "little",
@@ -196,7 +196,10 @@ class _Frames:
         if not words:
             return False
         clause = _clause(self.text, words.start, self.context.rules)
-        if self.net.someone_else.isdisjoint(clause[:LEAD]):
+        lead = clause[:LEAD]
+        if len(clause) > LEAD and clause[LEAD - 1] in BEFORE_SOMEONE:  # "my little brother"
+            lead = clause[: LEAD + 1]
+        if self.net.someone_else.isdisjoint(lead):
             return False
         if self.net.first_person.intersection(clause):
             return False
