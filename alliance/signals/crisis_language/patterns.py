@@ -306,9 +306,51 @@ def _item_triggers(item: Item) -> set[str] | None:
     return None
 
 
+# Words in nearly every comment: a pattern whose trigger words include one of these is tried on
+# nearly every text, so any other set of words a match must contain is preferred.
+COMMON = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "myself",
+        "a",
+        "an",
+        "the",
+        "to",
+        "and",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "is",
+        "am",
+        "are",
+        "was",
+        "be",
+        "been",
+        "it",
+        "this",
+        "that",
+        "so",
+        "not",
+        "do",
+        "will",
+        "would",
+        "have",
+        "just",
+        "you",
+    ]
+)
+
+
 def _sequence_triggers(sequence: list[Item]) -> set[str] | None:
     candidates = [found for item in sequence if (found := _item_triggers(item)) is not None]
-    return min(candidates, key=len) if candidates else None
+    if not candidates:
+        return None
+    return min(candidates, key=lambda found: (not COMMON.isdisjoint(found), len(found)))
 
 
 def triggers(sequence: list[Item]) -> Triggers | None:
