@@ -4,7 +4,7 @@
     python bench/crisis_language.py --heldout a.csv b.csv # also held-out sets: aggregates only
 
 Prints, for each development set (alliance/signals/tests/data/crisis_dev.csv and
-crisis_review_a.csv): recall per risk construct and false alarms per kind of benign text, each
+crisis_review_a.csv, _b.csv and _c.csv, three sets held out once and read since): recall per risk construct and false alarms per kind of benign text, each
 split by the reader that caught it: the lexicon, the safety net (when the lexicon did not), the
 classifier alone. Then false alarms per 1,000 ordinary comments: every check-in comment of the
 signals simulator's practice that carries no injected crisis, the everyday comments in
@@ -15,7 +15,7 @@ benign) it prints only aggregate figures, never a line of text: counts, recall a
 per construct.
 
 The last line is exactly:
-dev_recall=<x> dev_false_alarms=<n>/<n> review_a_recall=<x> review_a_false_alarms=<n>/<n> ordinary_false_alarms_per_1000=<x> checkins_false_alarms_per_1000=<x> comments_per_second=<x>
+dev_recall=<x> dev_false_alarms=<n>/<n> review_a_recall=<x> review_a_false_alarms=<n>/<n> review_b_recall=<x> review_b_false_alarms=<n>/<n> review_c_recall=<x> review_c_false_alarms=<n>/<n> ordinary_false_alarms_per_1000=<x> checkins_false_alarms_per_1000=<x> comments_per_second=<x>
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ from alliance.signals.crisis_language.reading import read_afresh  # noqa: E402
 DATA = ROOT / "alliance" / "signals" / "tests" / "data"
 DEV = DATA / "crisis_dev.csv"
 REVIEW_A = DATA / "crisis_review_a.csv"
+REVIEW_B = DATA / "crisis_review_b.csv"
+REVIEW_C = DATA / "crisis_review_c.csv"
 EVERYDAY = ROOT / "bench" / "data" / "everyday_comments.txt"
 CHECKINS = ROOT / "bench" / "data" / "ordinary_checkins.txt"
 
@@ -180,7 +182,10 @@ def main() -> None:
 
     first = first_reading_seconds()
     (dev_risk, dev_benign) = report_development(DEV)
-    (review_risk, review_benign) = report_development(REVIEW_A)
+    reviews = {
+        name: report_development(path)
+        for name, path in (("a", REVIEW_A), ("b", REVIEW_B), ("c", REVIEW_C))
+    }
     per_1000, checkins_per_1000 = report_ordinary()
 
     texts = [row.text for row in read_rows(DEV)] + _lines(EVERYDAY) + _lines(CHECKINS)
@@ -190,11 +195,15 @@ def main() -> None:
     for path in args.heldout:
         report_heldout(path)
 
+    review_figures = "".join(
+        f"review_{name}_recall={risk[0] / risk[1]:.3f} "
+        f"review_{name}_false_alarms={benign[0]}/{benign[1]} "
+        for name, (risk, benign) in reviews.items()
+    )
     print(
         f"dev_recall={dev_risk[0] / dev_risk[1]:.3f} "
         f"dev_false_alarms={dev_benign[0]}/{dev_benign[1]} "
-        f"review_a_recall={review_risk[0] / review_risk[1]:.3f} "
-        f"review_a_false_alarms={review_benign[0]}/{review_benign[1]} "
+        f"{review_figures}"
         f"ordinary_false_alarms_per_1000={per_1000:.2f} "
         f"checkins_false_alarms_per_1000={checkins_per_1000:.2f} comments_per_second={rate:.0f}"
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import tomllib
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,9 +28,11 @@ from pathlib import Path
 from alliance.signals.crisis_language.normalise import SENTENCE_END, Normalised
 from alliance.signals.crisis_language.patterns import (
     Compiled,
+    TokenSet,
     compile_pattern,
     expand_macros,
     parse,
+    triggered,
     words_of,
 )
 
@@ -225,7 +227,11 @@ def _voided(span: range, text: Normalised, rules: Lexicon) -> bool:
 
 
 def safe_spans(text: Normalised, tokens: frozenset[str], rules: Lexicon) -> list[range]:
-    spans = [span for compiled in rules.safe for span in _found(compiled, text, tokens)]
+    spans = [
+        span
+        for index in triggered(rules.safe, tokens)
+        for span in _found(rules.safe[index], text, tokens)
+    ]
     return [span for span in spans if not _voided(span, text, rules)]
 
 
@@ -295,15 +301,24 @@ def _merged(spans: list[range]) -> list[range]:
     return merged
 
 
-def context_of(text: Normalised, rules: Lexicon, more_safe: Iterable[Compiled] = ()) -> Context:
+def context_of(text: Normalised, rules: Lexicon, more_safe: tuple[Compiled, ...] = ()) -> Context:
     """What sets a match aside in this text: its safe spans (the lexicon's, and ``more_safe``,
     which the safety net adds) and where its sentences and clauses begin."""
-    tokens = frozenset(text.tokens)
+    tokens = TokenSet(text.tokens)
     spans = safe_spans(text, tokens, rules)
-    spans += [span for compiled in more_safe for span in _found(compiled, text, tokens)]
+    spans += [
+        span
+        for index in triggered(more_safe, tokens)
+        for span in _found(more_safe[index], text, tokens)
+    ]
     safe = _merged(spans)
     structure = _structure(text, rules.clause_words)
     return Context(text, tokens, safe, [span.start for span in safe], structure, rules)
+
+
+@cache
+def _risk_compiled(rules: Lexicon) -> tuple[Compiled, ...]:
+    return tuple(pattern.compiled for pattern in rules.risk)
 
 
 def risk_matches(
@@ -314,7 +329,8 @@ def risk_matches(
     rules = rules or lexicon()
     context = context or context_of(text, rules)
     found: list[Match] = []
-    for pattern in rules.risk:
+    for index in triggered(_risk_compiled(rules), context.tokens):
+        pattern = rules.risk[index]
         for span in kept(pattern.compiled, context):
             wording = text.as_written(span.start, span.stop)
             found.append(

@@ -17,7 +17,9 @@ A mention (a match of a ``[net.*]`` pattern) is set aside when:
    (``[frames] safe``: everyday uses of the same words, "the train was late", "my phone died");
 2. it is history: the lexicon's past and recovery markers, unless the sentence says it is back;
 3. it is clearly someone else's: its clause begins with someone else ("my dad keeps a shotgun")
-   and holds no "I", "me" or "myself";
+   and holds no "I", "me" or "myself" (except in groups marked ``subject = "any"``, whose
+   mentions are risk whoever is the subject: "they'd be better off", "she doesn't know it's
+   goodbye");
 4. its sentence holds one of its group's ``unless`` patterns (a frame that only that group
    needs: a task named beside "I'll do it tonight", a charity shop beside giving things away).
 """
@@ -45,11 +47,36 @@ from alliance.signals.crisis_language.patterns import (
     compile_pattern,
     expand_macros,
     parse,
+    triggered,
     words_of,
 )
 
 NET = Path(__file__).parent / "data" / "net.toml"
 LEAD = 2  # the first words of a clause, in which someone else is its subject
+# Words between "my" (or "the", "our") and the person it names: "my little brother".
+BEFORE_SOMEONE = frozenset(
+    [
+        "little",
+        "big",
+        "older",
+        "younger",
+        "eldest",
+        "oldest",
+        "youngest",
+        "best",
+        "baby",
+        "twin",
+        "step",
+        "half",
+        "online",
+        "new",
+        "old",
+        "late",
+        "dear",
+        "other",
+        "ex",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +85,7 @@ class NetGroup:
     construct: str  # the lexicon construct its mentions are shown under
     patterns: tuple[Compiled, ...]
     unless: tuple[Compiled, ...]  # searched in the mention's sentence
+    any_subject: bool = False  # someone else as the subject does not set a mention aside
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,7 +136,10 @@ def net() -> Net:
             raise ValueError(f"net.toml: [net.{name}] construct {construct!r} is not one")
         patterns = _strings(table.get("patterns"), f"net.{name}.patterns")
         unless = _strings(table.get("unless", []), f"net.{name}.unless")
-        groups.append(NetGroup(name, construct, _compiled(patterns), _compiled(unless)))
+        any_subject = table.get("subject", "me") == "any"
+        groups.append(
+            NetGroup(name, construct, _compiled(patterns), _compiled(unless), any_subject)
+        )
     frames = _frames()
     return Net(
         groups=tuple(groups),
@@ -165,18 +196,24 @@ class _Frames:
         if not words:
             return False
         clause = _clause(self.text, words.start, self.context.rules)
-        if self.net.someone_else.isdisjoint(clause[:LEAD]):
+        lead = clause[:LEAD]
+        if len(clause) > LEAD and clause[LEAD - 1] in BEFORE_SOMEONE:  # "my little brother"
+            lead = clause[: LEAD + 1]
+        if self.net.someone_else.isdisjoint(lead):
             return False
         if self.net.first_person.intersection(clause):
             return False
         return all(
             after in self.net.someone_else
-            for word, after in zip(clause, (*clause[1:], ""), strict=True)
+            or (after in BEFORE_SOMEONE and then in self.net.someone_else)
+            for word, after, then in zip(
+                clause, (*clause[1:], ""), (*clause[2:], "", ""), strict=True
+            )
             if word == "my"
         )
 
     def framed(self, span: range, group: NetGroup) -> bool:
-        if self.someone_elses(span):
+        if not group.any_subject and self.someone_elses(span):
             return True
         if not group.unless:
             return False
@@ -202,7 +239,8 @@ def net_matches(text: Normalised, context: Context | None = None) -> list[Match]
     found: list[Match] = []
     for group in caught.groups:
         aside = partial(frames.framed, group=group)
-        for compiled in group.patterns:
+        for index in triggered(group.patterns, context.tokens):
+            compiled = group.patterns[index]
             for span in kept(compiled, context, aside):
                 wording = text.as_written(span.start, span.stop)
                 found.append(

@@ -9,6 +9,9 @@ every reading starts here:
 - elongated letters are shortened ("sooo", "diiie"), digits and symbols standing for letters are
   read as letters ("k1ll", "$uicide") and small slips in the words that matter are corrected
   ("sucide", "myslef"), each only when the result is a word Alliance knows;
+- words that drop the last letter of "-ing" ("thinkin", "dyin") are read with it, when the
+  result is a word Alliance knows, and a few emoji and symbols stand for their words (a pill
+  for "pills", " > " for "better than");
 - the table in ``data/spelling.toml`` maps casual spellings and slang ("wanna", "kms",
   "unalive", "sewerslide") to plain words.
 
@@ -35,7 +38,22 @@ DATA = Path(__file__).parent / "data"
 SENTENCE_END = "."
 CLAUSE_BREAK = ","
 
+# Emoji that stand for a word of risk, read as that word.
+EMOJI_WORDS = {
+    "\U0001f48a": "pills",  # pill
+    "\U0001f52a": "knife",  # kitchen knife
+    "\U0001fa78": "blood",  # drop of blood
+    "\u26b0": "coffin",  # coffin
+    "\U0001faa6": "grave",  # headstone
+    "\U0001f52b": "gun",  # pistol
+    "\U0001faa2": "rope",  # knot
+    "\U0001fa92": "razor",  # razor
+}
+# "x > y", typed for "x is better than y".
+SYMBOL_WORDS = {">": ("better", "than")}
 _RAW = re.compile(
+    "(?P<emoji>[" + "".join(EMOJI_WORDS) + "])|"
+    r"(?P<symbol>(?<=\s)>(?=\s))|"
     r"(?P<word>[\w$@]+(?:['’‘`!|][\w$@]+)*)"
     r"|(?P<end>[.!?…]+|\n)"
     r"|(?P<comma>[,;:()\[\]–—]|\s-\s)"
@@ -215,6 +233,8 @@ def _plain_word(token: str, spelling: Spelling) -> str:
     plain = _NOT_LETTERS.sub("", token)
     if _ELONGATED.search(plain):
         plain = _shortened(plain, spelling)
+    if plain.endswith("in") and plain + "g" in spelling.known:  # "thinkin", "cuttin"
+        return plain + "g"
     return _read_as_known(plain, spelling) or plain
 
 
@@ -235,7 +255,11 @@ def _contraction(token: str) -> tuple[str, ...] | None:
 def _typed_words(text: str, spelling: Spelling) -> Iterator[Word]:
     for match in _RAW.finditer(text):
         start, end = match.span()
-        if match.lastgroup == "end":
+        if match.lastgroup == "emoji":
+            yield Word(EMOJI_WORDS[match.group()], start, end)
+        elif match.lastgroup == "symbol":
+            yield from (Word(word, start, end) for word in SYMBOL_WORDS[match.group()])
+        elif match.lastgroup == "end":
             yield Word(SENTENCE_END, start, end)
         elif match.lastgroup == "comma":
             yield Word(CLAUSE_BREAK, start, end)

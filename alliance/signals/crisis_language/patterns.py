@@ -28,7 +28,7 @@ from functools import cached_property
 MAX_GAP = 8
 DEFAULT_GAP = 3
 
-_LEXEME = re.compile(r"\s*(?:(!\()|([()\[\]|<>,.]|#y?)|(~\d?)|([a-z0-9]+\*?))")
+_LEXEME = re.compile(r"\s*(?:(!\()|([()\[\]|<>,.]|#y?)|(~\d*)|([a-z0-9]+\*?))")
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
 
 WORD_END = "(?= )"
@@ -39,17 +39,114 @@ class PatternError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
+class _Index:
+    """Every pattern's trigger words, by word: which patterns a text can match is worked out
+    once per text from its words, not by asking each of a thousand patterns in turn."""
+
+    def __init__(self) -> None:
+        self.by_word: dict[str, list[int]] = {}
+        self.by_beginning: dict[str, list[int]] = {}
+        self.kept: list[Triggers] = []  # keeps each registered id alive, so never reused
+        self.longest_beginning = 0
+        self.version = 0
+
+    def register(self, triggers: Triggers) -> None:
+        for word in triggers.words:
+            self.by_word.setdefault(word, []).append(id(triggers))
+        for beginning in triggers.prefixes:
+            self.by_beginning.setdefault(beginning, []).append(id(triggers))
+            self.longest_beginning = max(self.longest_beginning, len(beginning))
+        self.kept.append(triggers)
+        self.version += 1
+
+    def present(self, tokens: frozenset[str]) -> set[int]:
+        found: set[int] = set()
+        for token in tokens:
+            found.update(self.by_word.get(token, ()))
+            for end in range(1, min(len(token), self.longest_beginning) + 1):
+                found.update(self.by_beginning.get(token[:end], ()))
+        return found
+
+
+_INDEX = _Index()
+
+
+class TokenSet(frozenset[str]):
+    """The words of one text, which also know which patterns' trigger words they hold."""
+
+    _present: set[int]
+    _version: int = -1
+
+    def triggered(self) -> set[int]:
+        if self._version != _INDEX.version:
+            self._present = _INDEX.present(self)
+            self._version = _INDEX.version
+        return self._present
+
+
+@dataclass(frozen=True, eq=False)
 class Triggers:
     """Words at least one of which any match contains: exact words and word beginnings."""
 
     words: frozenset[str]
     prefixes: tuple[str, ...]
 
+    def __post_init__(self) -> None:
+        _INDEX.register(self)
+
     def present(self, tokens: frozenset[str]) -> bool:
+        if isinstance(tokens, TokenSet):
+            return id(self) in tokens.triggered()
         if not self.words.isdisjoint(tokens):
             return True
         return any(token.startswith(self.prefixes) for token in tokens) if self.prefixes else False
+
+
+def _always_and_by_trigger(
+    patterns: tuple[Compiled, ...],
+) -> tuple[list[int], dict[int, list[int]]]:
+    always: list[int] = []
+    by_trigger: dict[int, list[int]] = {}
+    for index, compiled in enumerate(patterns):
+        if compiled.triggers is None:
+            always.append(index)
+        else:
+            by_trigger.setdefault(id(compiled.triggers), []).append(index)
+    return always, by_trigger
+
+
+# A sequence of patterns -> (the sequence, kept alive so its id is never reused; its index).
+MAX_SEQUENCES = 256
+_SEQUENCES: dict[int, tuple[tuple[Compiled, ...], list[int], dict[int, list[int]]]] = {}
+
+
+def triggered(patterns: tuple[Compiled, ...], tokens: frozenset[str]) -> list[int]:
+    """The positions in ``patterns``, in order, of the patterns whose trigger words the text
+    holds (all the others cannot match it)."""
+    if not isinstance(tokens, TokenSet):
+        return [
+            index
+            for index, compiled in enumerate(patterns)
+            if compiled.triggers is None or compiled.triggers.present(tokens)
+        ]
+    entry = _SEQUENCES.get(id(patterns))
+    if entry is None or entry[0] is not patterns:
+        if len(_SEQUENCES) > MAX_SEQUENCES:  # only long-lived sequences are expected here
+            _SEQUENCES.clear()
+        entry = (patterns, *_always_and_by_trigger(patterns))
+        _SEQUENCES[id(patterns)] = entry
+    _, always, by_trigger = entry
+    present = tokens.triggered()
+    found = list(always)
+    if len(by_trigger) < len(present):
+        for trigger, indices in by_trigger.items():
+            if trigger in present:
+                found.extend(indices)
+    else:
+        for trigger in present:
+            found.extend(by_trigger.get(trigger, ()))
+    found.sort()
+    return found
 
 
 @dataclass(frozen=True)
@@ -209,9 +306,51 @@ def _item_triggers(item: Item) -> set[str] | None:
     return None
 
 
+# Words in nearly every comment: a pattern whose trigger words include one of these is tried on
+# nearly every text, so any other set of words a match must contain is preferred.
+COMMON = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "myself",
+        "a",
+        "an",
+        "the",
+        "to",
+        "and",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "is",
+        "am",
+        "are",
+        "was",
+        "be",
+        "been",
+        "it",
+        "this",
+        "that",
+        "so",
+        "not",
+        "do",
+        "will",
+        "would",
+        "have",
+        "just",
+        "you",
+    ]
+)
+
+
 def _sequence_triggers(sequence: list[Item]) -> set[str] | None:
     candidates = [found for item in sequence if (found := _item_triggers(item)) is not None]
-    return min(candidates, key=len) if candidates else None
+    if not candidates:
+        return None
+    return min(candidates, key=lambda found: (not COMMON.isdisjoint(found), len(found)))
 
 
 def triggers(sequence: list[Item]) -> Triggers | None:
