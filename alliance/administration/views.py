@@ -322,6 +322,7 @@ def signal_reestimate(request: AuthenticatedHttpRequest) -> HttpResponse:
         "dropouts": dropouts,
         "min_endings": MIN_ENDINGS,
         "min_each": MIN_EACH,
+        "enough_endings": planned + dropouts >= MIN_ENDINGS and min(planned, dropouts) >= MIN_EACH,
         "prior_episodes": f"{PRIOR_EPISODES:g}",
         "model_is_own": current_model(practice_id)
         .provenance.get("fitted_on", "")

@@ -36,7 +36,8 @@ def test_the_page_says_what_is_needed_and_refuses_with_too_few_endings(signed_in
     assert "0 planned endings and 0 clients who stopped attending" in html
     assert "at least 50 in all, 10 or more of each" in html
     assert "Adopt these values" not in html
-    refused = alex.post(URL)
+    assert "disabled" in html and "Not yet: the practice needs more recorded endings." in html
+    refused = alex.post(URL)  # the service refuses too, whatever the page offers
     assert refused.status_code == 400
     assert "Re-estimating needs at least 50 ended episodes" in refused.content.decode()
     assert not Reestimation.objects.exists()
@@ -108,9 +109,9 @@ def ended_history(personas, planned: int, dropped: int) -> None:
 def test_reestimating_on_enough_endings_stores_a_proposal_and_changes_nothing(signed_in, personas):
     ended_history(personas, planned=40, dropped=20)
     alex = signed_in("alex")
-    assert (
-        "40 planned endings and 20 clients who stopped attending" in alex.get(URL).content.decode()
-    )
+    html = alex.get(URL).content.decode()
+    assert "40 planned endings and 20 clients who stopped attending" in html
+    assert "Not yet:" not in html and " disabled" not in html
     assert alex.post(URL).status_code == 302
     row = Reestimation.objects.get(practice=personas.practice)
     assert (row.episodes, row.dropouts, row.computed_by) == (60, 20, personas.alex)

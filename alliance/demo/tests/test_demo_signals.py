@@ -63,7 +63,7 @@ def signal_fingerprint() -> list[tuple[object, ...]]:
     """The demo's signal rows without database ids."""
     rows: list[tuple[object, ...]] = []
     for flag in Flag.objects.select_related("client__user", "rupture").order_by(
-        "client__user__username", "observed_at", "rule"
+        "client__user__username", "observed_at", "rule", "explanation"
     ):
         rows.append(
             (
