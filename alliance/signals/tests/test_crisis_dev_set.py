@@ -1,12 +1,12 @@
-"""Crisis detection measured on the four development sets (tests/data/, see its README): the
-development set and three sets that were held out once, measured honestly once each, and read
-since, so development material too.
+"""Crisis detection measured on the five development sets (tests/data/, see its README): the
+development set and four sets that were held out once, measured honestly, and read since, so
+development material too (crisis_review_d.csv since round 4).
 
-Every risk line of all four is flagged. The benign lines (denials, idioms, someone else, history,
+Every risk line of all five is flagged. The benign lines (denials, idioms, someone else, history,
 work and media...) are written to sit next to risk, and the safety net errs towards flagging, so
 some are flagged: the bounds below are the counts reached, so that a change that adds false
 alarms is seen. Ordinary comments are held to far fewer (bench/crisis_language.py: at most 5 in
-1,000). Figures on these sets are optimistic: all four were read while the detector was written.
+1,000). Figures on these sets are optimistic: all five were read while the detector was written.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ SETS = {
     "crisis_review_a.csv": {"risk": 336, "benign": 359},
     "crisis_review_b.csv": {"risk": 334, "benign": 392},
     "crisis_review_c.csv": {"risk": 345, "benign": 343},
+    "crisis_review_d.csv": {"risk": 356, "benign": 346},
 }
 # The false alarms on each set's benign lines when these tests were written: at most this many.
 MOST_FALSE_ALARMS = {
@@ -32,6 +33,7 @@ MOST_FALSE_ALARMS = {
     "crisis_review_a.csv": 14,
     "crisis_review_b.csv": 35,
     "crisis_review_c.csv": 5,
+    "crisis_review_d.csv": 24,
 }
 
 
