@@ -65,23 +65,6 @@ class DropoutFigures:
     deciles: list[Decile] = field(default_factory=list)
 
 
-def auc(labelled: Sequence[tuple[float, bool]]) -> float:
-    """P(a random dropout scores above a random completer), ties counting half."""
-    ranked = sorted(labelled, key=lambda pair: pair[0])
-    positives = sum(1 for _, y in ranked if y)
-    negatives = len(ranked) - positives
-    if not positives or not negatives:
-        return 0.0
-    rank_sum, i = 0.0, 0
-    while i < len(ranked):
-        j = i
-        while j + 1 < len(ranked) and ranked[j + 1][0] == ranked[i][0]:
-            j += 1
-        rank_sum += sum(1 for _, y in ranked[i : j + 1] if y) * ((i + j) / 2 + 1)
-        i = j + 1
-    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
-
-
 def brier(pairs: Sequence[tuple[float, bool]]) -> float:
     return sum((p - float(y)) ** 2 for p, y in pairs) / len(pairs) if pairs else 0.0
 
@@ -128,6 +111,8 @@ def replay(
 
 
 def dropout_figures(sims: Sequence[SimEpisode], rules: RuleSet) -> DropoutFigures:
+    from simulation.stats import auc  # here: run as a script, main puts the root on sys.path
+
     episodes = replay(sims, rules)
     last = [rows[-1] for rows in episodes]
     every = [row for rows in episodes for row in rows]

@@ -49,7 +49,6 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,6 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 if TYPE_CHECKING:
     from alliance.signals.catalogue import RuleSet
+    from bench.dropout_calibration import DropoutFigures
     from simulation.episode import SimEpisode
     from simulation.metrics import AlertFigures, Figures
 
@@ -181,7 +181,7 @@ def run(name: str, episodes: int, seed: int) -> str:
     return (
         f"rupture_recall={figures.rupture_recall:.3f} "
         f"rupture_precision={figures.rupture_precision:.3f} "
-        f"dropout_auc={dropout.auc:.3f} dropout_brier={dropout.brier_text} "
+        f"dropout_auc={dropout.auc_last:.3f} dropout_brier={dropout.brier_all:.3f} "
         f"crisis_recall={figures.crisis_recall:.3f} "
         f"false_crisis_per_1000={figures.false_crisis_per_1000:.2f} "
         f"alerts_per_therapist_week={alerts.per_therapist_week():.2f} "
@@ -280,48 +280,24 @@ def print_alerts(alerts: AlertFigures, seconds: float) -> None:
 # --- dropout ---------------------------------------------------------------------------------
 
 
-@dataclass
-class DropoutFigures:
-    dropouts: int = 0
-    completers: int = 0
-    auc: float = 0.0  # at the last attended session
-    brier: float = 0.0  # over every attended session (the last is chosen by the outcome)
-    best_auc: float | None = None  # from the scenario's ground truth (None: it has none)
-    best_brier: float | None = None
-    seconds: float = 0.0
-
-    @property
-    def brier_text(self) -> str:
-        return f"{self.brier:.3f}"
-
-
 def dropout_figures(sims: list[SimEpisode], rules: RuleSet) -> DropoutFigures:
     """The dropout risk (a probability) replayed a day after every attended session, by
     bench/dropout_calibration.py: AUC at the last attended session (dropouts against
-    completers), the Brier score over every session, and the same for the scenario's oracle
-    (the true probability the generator recorded) where there is one: the best reachable."""
+    completers), the Brier score over every session (the last is chosen by the outcome), and
+    the same for the scenario's oracle (the true probability the generator recorded) where
+    there is one: the best reachable."""
     from bench.dropout_calibration import dropout_figures as calibration_figures
 
-    started = time.perf_counter()
-    figures = calibration_figures(sims, rules)
-    return DropoutFigures(
-        dropouts=figures.dropouts,
-        completers=figures.episodes - figures.dropouts,
-        auc=figures.auc_last,
-        brier=figures.brier_all,
-        best_auc=figures.oracle_auc_last,
-        best_brier=figures.oracle_brier_all,
-        seconds=time.perf_counter() - started,
-    )
+    return calibration_figures(sims, rules)
 
 
 def print_dropout(d: DropoutFigures) -> None:
     print("Dropout risk (as it stood a day after the last attended session)")
-    print(f"  dropouts {d.dropouts}, completers {d.completers}; computed in {d.seconds:.1f} s")
-    best = "n/a" if d.best_auc is None else f"{d.best_auc:.3f}"
-    best_brier = "n/a" if d.best_brier is None else f"{d.best_brier:.3f}"
-    print(f"  AUC {d.auc:.3f} (best reachable from the scenario's ground truth: {best})")
-    print(f"  Brier over every session {d.brier_text} (the true probability's: {best_brier})")
+    print(f"  dropouts {d.dropouts}, completers {d.episodes - d.dropouts}")
+    best = "n/a" if d.oracle_auc_last is None else f"{d.oracle_auc_last:.3f}"
+    best_brier = "n/a" if d.oracle_brier_all is None else f"{d.oracle_brier_all:.3f}"
+    print(f"  AUC {d.auc_last:.3f} (best reachable from the scenario's ground truth: {best})")
+    print(f"  Brier over every session {d.brier_all:.3f} (the true probability's: {best_brier})")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from alliance.signals.catalogue import RuleSet
 from alliance.signals.rules import RuptureCourse, evaluate, risk_now
 from alliance.signals.trajectory import ExpectedBands
 from simulation.episode import InjectedRupture, SimEpisode
+from simulation.stats import auc as auc  # the one AUC (re-exported for the bench)
 
 AFTER_SESSION = timedelta(days=1)  # a session's evidence is in a day later
 
@@ -168,28 +169,6 @@ def score_dropout(figures: Figures, sims: list[SimEpisode], rules: RuleSet) -> N
             figures.completers += 1
             figures.completers_flagged_at_end += int(flagged[-1])
     figures.dropout_auc = auc(labelled)
-
-
-def auc(labelled: list[tuple[float, bool]]) -> float:
-    """Probability that a random dropout scores above a random completer (ties count half)."""
-    positives = [s for s, y in labelled if y]
-    negatives = [s for s, y in labelled if not y]
-    if not positives or not negatives:
-        return 0.0
-    ranked = sorted(labelled, key=lambda pair: pair[0])
-    # Mann-Whitney U with average ranks for ties.
-    ranks: dict[int, float] = {}
-    i = 0
-    while i < len(ranked):
-        j = i
-        while j + 1 < len(ranked) and ranked[j + 1][0] == ranked[i][0]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[k] = (i + j) / 2 + 1
-        i = j + 1
-    rank_sum = sum(ranks[k] for k, (_, y) in enumerate(ranked) if y)
-    n_pos, n_neg = len(positives), len(negatives)
-    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 
 
 def median_or_zero(values: list[int]) -> float:
