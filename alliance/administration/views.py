@@ -42,7 +42,7 @@ from alliance.practice.services import (
 from alliance.signals.catalogue import RULES
 from alliance.signals.dropout_model import DropoutModel
 from alliance.signals.models import Reestimation
-from alliance.signals.reestimate import MIN_EACH, MIN_ENDINGS, PRIOR_EPISODES
+from alliance.signals.reestimate import MIN_EACH, MIN_ENDINGS, PRIOR_EPISODES, enough_endings
 from alliance.signals.reestimate_service import (
     adopt_reestimated,
     current_model,
@@ -322,7 +322,7 @@ def signal_reestimate(request: AuthenticatedHttpRequest) -> HttpResponse:
         "dropouts": dropouts,
         "min_endings": MIN_ENDINGS,
         "min_each": MIN_EACH,
-        "enough_endings": planned + dropouts >= MIN_ENDINGS and min(planned, dropouts) >= MIN_EACH,
+        "enough_endings": enough_endings(planned, dropouts),
         "prior_episodes": f"{PRIOR_EPISODES:g}",
         "model_is_own": current_model(practice_id)
         .provenance.get("fitted_on", "")

@@ -63,11 +63,15 @@ class Estimate:
         return {"dropout_model": self.dropout_model.as_dict(), "thresholds": self.thresholds}
 
 
+def enough_endings(planned: int, dropouts: int) -> bool:
+    return planned + dropouts >= MIN_ENDINGS and min(planned, dropouts) >= MIN_EACH
+
+
 def enough(labelled: Labelled) -> str:
     """Why there is not enough to re-estimate on, or "" when there is."""
     dropouts = sum(1 for _, dropped in labelled if dropped)
     planned = len(labelled) - dropouts
-    if len(labelled) < MIN_ENDINGS or dropouts < MIN_EACH or planned < MIN_EACH:
+    if not enough_endings(planned, dropouts):
         return (
             f"Re-estimating needs at least {MIN_ENDINGS} ended episodes with a recorded reason, "
             f"{MIN_EACH} or more of them planned endings and {MIN_EACH} or more ended because "
