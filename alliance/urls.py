@@ -15,6 +15,7 @@ urlpatterns = [
     path("clinic/", include("alliance.clinic.urls")),
     path("portal/", include("alliance.portal.urls")),
     path("administration/", include("alliance.administration.urls")),
+    path("practice/", include("alliance.practice.urls")),
     path("agreements/", include("alliance.agreements.urls")),
     path("appointments/", include("alliance.appointments.urls")),
     path("sessions/", include("alliance.sessions.urls")),
