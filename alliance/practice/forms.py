@@ -39,10 +39,7 @@ class ClientDetailsForm(forms.Form):
     date_of_birth = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="YYYY-MM-DD"
     )
-    email = forms.EmailField(
-        max_length=254,
-        help_text="The invitation to set a password is sent here; it is also the sign-in name.",
-    )
+    email = forms.EmailField(max_length=254, required=False)
     phone = _phone("Phone")
     preferred_language = forms.CharField(max_length=60, required=False)
     emergency_contact_name = forms.CharField(max_length=200, required=False)
@@ -96,6 +93,13 @@ class ConsentsField(forms.MultipleChoiceField):
 
 class IntakeForm(ClientDetailsForm):
     consents = ConsentsField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = (
+            "The invitation to set a password is sent here; it is also the sign-in name."
+        )
 
     def clean_consents(self) -> list[ConsentKind]:
         kinds = [ConsentKind(value) for value in self.cleaned_data["consents"]]
