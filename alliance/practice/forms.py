@@ -97,9 +97,9 @@ class IntakeForm(ClientDetailsForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
-        self.fields["email"].help_text = (
-            "The invitation to set a password is sent here; it is also the sign-in name."
-        )
+        self.fields[
+            "email"
+        ].help_text = "The invitation to set a password is sent here; it is also the sign-in name."
 
     def clean_consents(self) -> list[ConsentKind]:
         kinds = [ConsentKind(value) for value in self.cleaned_data["consents"]]

@@ -43,8 +43,8 @@ from alliance.conversation.tests.helpers import (
 )
 from alliance.fhir.tests.helpers import store
 from alliance.goals.tests.helpers import active_goal, olga_goal, proposed_goal
-from alliance.practice.tests import intake_helpers as intake
 from alliance.measures.access import form_link_token
+from alliance.practice.tests import intake_helpers as intake
 from alliance.runtime.tests.helpers import live_worker
 from alliance.sessions.tests.helpers import (
     casey_appointment,
@@ -178,7 +178,9 @@ ACCESS: dict[str, list[Case]] = {
         Case("chris", ok_for("dana sam alex"), kwargs=chris),
         Case("casey", ok_for("olga alex"), kwargs=casey),
         Case("erin", ok_for("eve"), kwargs=erin),
-        Case("chris, changed", ok_for("dana alex"), kwargs=chris, method="POST", data=chris_details),
+        Case(
+            "chris, changed", ok_for("dana alex"), kwargs=chris, method="POST", data=chris_details
+        ),
     ],
     "practice:consents-give": [
         Case(
@@ -336,7 +338,10 @@ ACCESS: dict[str, list[Case]] = {
     "portal:consents": [Case("own consents", ok_for("chris casey"))],
     "portal:consent-revoke": [
         Case(
-            "own consent", ok_for("chris casey"), method="POST", data=lambda p: {"kind": "measurement"}
+            "own consent",
+            ok_for("chris casey"),
+            method="POST",
+            data=lambda p: {"kind": "measurement"},
         )
     ],
     # Goals (alliance/goals): the client proposes and rates their own; only the therapist changes.

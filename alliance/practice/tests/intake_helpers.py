@@ -63,6 +63,6 @@ def invitation_kwargs(user: User | None) -> dict[str, str]:
 
 def link_in_last_email() -> str:
     """The invitation path in the last email sent (locmem outbox)."""
-    found = re.search(r"https?://[^/\s]+(/accounts/invitation/\S+/)", mail.outbox[-1].body)
+    found = re.search(r"https?://[^/\s]+(/accounts/invitation/\S+/)", str(mail.outbox[-1].body))
     assert found, mail.outbox[-1].body
     return found.group(1)

@@ -2,9 +2,11 @@
 from the emailed link on a phone and sees the portal; the therapist ends the episode with a
 reason and a final measure, and the client reads the ending summary in the portal."""
 
+from typing import Any
+
 import pytest
 from django.core import mail
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from alliance.practice.tests.intake_helpers import link_in_last_email
 from alliance.testing.browser import PHONE
@@ -15,7 +17,7 @@ PASSWORD = "a-long-unusual-passphrase-91"
 SUMMARY = "We worked on sleep and worry. Keep the evening routine."
 
 
-def add_nina(page, live_server):
+def add_nina(page: Page, live_server: Any) -> None:
     page.goto(f"{live_server.url}/clinic/")
     page.get_by_role("link", name="Add a client").click()
     for field, value in {
@@ -38,7 +40,7 @@ def add_nina(page, live_server):
     expect(page.get_by_role("heading", name="Nina Quist", exact=True)).to_be_visible()
 
 
-def end_ninas_episode(page):
+def end_ninas_episode(page: Page) -> None:
     page.get_by_role("link", name="End this episode…").click()
     page.get_by_label("Planned and agreed ending").check()
     page.get_by_label("Ending summary for the client").fill(SUMMARY)

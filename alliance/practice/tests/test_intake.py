@@ -3,6 +3,8 @@ gates, and the ending of an episode (reason, summary, final measure, the practic
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -32,7 +34,7 @@ ACTOR = Actor.system("test")
 NEW_PASSWORD = "a-long-unusual-passphrase-91"
 
 
-def add_as(browser, **changes):
+def add_as(browser: Any, **changes: Any) -> Any:
     return browser.post(reverse("practice:add-client"), intake_data(**changes))
 
 
@@ -77,7 +79,7 @@ def test_a_therapist_adds_a_client_to_her_own_caseload_and_an_invitation_is_emai
 def test_the_encrypted_notes_are_not_readable_in_the_database(dana, personas):
     add_as(dana)
     raw = Client.objects.filter(last_name="Quist").values_list("emergency_contact_notes", flat=True)
-    assert "Only if Nina" not in str(raw[0].token)
+    assert "Only if Nina" not in str(raw[0].token)  # type: ignore[attr-defined]
 
 
 def test_without_measurement_consent_no_intake_forms_are_sent(dana, personas):
@@ -100,9 +102,7 @@ def test_forms_after_a_session_stop_when_the_client_revokes_measurement_consent(
 def test_a_transcript_is_refused_without_consent_to_analysis_and_the_page_says_why(
     signed_in, personas
 ):
-    revoke_consent(
-        actor=ACTOR, client=personas.chris_client, kind=ConsentKind.TRANSCRIPT_ANALYSIS
-    )
+    revoke_consent(actor=ACTOR, client=personas.chris_client, kind=ConsentKind.TRANSCRIPT_ANALYSIS)
     appointment = personas.chris_past_appointment
     with pytest.raises(DomainError, match="consent to the analysis"):
         upload_transcript(actor=Actor(user=personas.dana), appointment=appointment, data=b"T: hi")
@@ -203,9 +203,7 @@ def test_details_are_changed_by_the_therapist_and_every_change_is_audited(dana, 
     assert "Secret" not in str(event.detail)
 
 
-def test_reading_the_details_page_is_audited_and_shows_no_notes_to_the_admin(
-    signed_in, personas
-):
+def test_reading_the_details_page_is_audited_and_shows_no_notes_to_the_admin(signed_in, personas):
     chris = personas.chris_client
     chris.emergency_contact_notes = "Call her sister first"
     chris.save()
