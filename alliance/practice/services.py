@@ -200,7 +200,7 @@ def add_client(
 def update_client_details(*, actor: Actor, client: Client, details: ClientDetails) -> list[str]:
     """Correct the client's details; audited field by field (the encrypted notes only as
     changed). The account's name and email follow. Returns the names of the changed fields."""
-    client = Client.objects.select_for_update().select_related("user").get(pk=client.pk)
+    client = Client.objects.select_for_update(of=("self",)).select_related("user").get(pk=client.pk)
     before = ClientDetails.of(client)
     after = ClientDetails(**(asdict(details) | {"email": details.email.strip().lower()}))
     changes = _changes(before, after)

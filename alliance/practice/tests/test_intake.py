@@ -341,3 +341,12 @@ def test_ending_twice_is_refused_and_offers_one_final_measure(dana, personas):
     again = dana.post(end_url(personas), ENDING)
     assert again.status_code == 400
     assert final_measures(personas) == before + 1
+
+
+def test_the_client_page_says_which_consent_is_missing_and_what_that_stops(dana, personas):
+    url = reverse("clinic:client", args=[personas.chris_client.pk])
+    assert "No consent in force" not in dana.get(url).content.decode()
+    revoke_consent(actor=ACTOR, client=personas.chris_client, kind=ConsentKind.MEASUREMENT)
+    page = dana.get(url).content.decode()
+    assert "No consent in force to: outcome measures and check-in forms." in page
+    assert "No forms are sent to the client." in page
