@@ -338,7 +338,8 @@ def end_episode(
         target="episode ended",
         obj=episode,
         client=episode.client,
-        detail={"reason": str(reason), "summary_written": bool(episode.ending_summary)},
+        # Whether a summary was written, never its words.
+        detail={"reason": str(reason)} | ({"summary_written": True} if summary.strip() else {}),
     )
 
 
