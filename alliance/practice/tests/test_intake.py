@@ -350,3 +350,19 @@ def test_the_client_page_says_which_consent_is_missing_and_what_that_stops(dana,
     page = dana.get(url).content.decode()
     assert "No consent in force to: outcome measures and check-in forms." in page
     assert "No forms are sent to the client." in page
+
+
+def test_the_client_answers_the_final_measure_of_an_ended_episode(dana, signed_in, personas):
+    dana.post(end_url(personas), ENDING)
+    final = FormRequest.objects.filter(
+        episode=personas.chris_episode, appointment=None, instrument_id=HEADLINE_OUTCOME_ID
+    ).latest("pk")
+    answers = {f"PHQ9_{item}": "0" for item in range(1, 10)}
+
+    response = signed_in("chris").post(reverse("measures:answer", args=[final.pk]), answers)
+
+    assert response.status_code == 302
+    final.refresh_from_db()
+    assert final.status == "completed"
+    # The score belongs to the ended episode: the practice's expected bands read it.
+    assert final.episode.status == "ended"
