@@ -285,6 +285,15 @@ def create_intake_forms(*, episode: CareEpisode, now: datetime | None = None) ->
     return requests
 
 
+def withdraw_open_forms(*, episode: CareEpisode) -> int:
+    """When an episode ends, the forms still waiting in it are withdrawn (the client is not
+    asked for an intake or after-session form of work that has ended); a final measure is
+    offered afresh after the ending."""
+    return FormRequest.objects.filter(episode=episode, status=FormRequestStatus.PENDING).update(
+        status=FormRequestStatus.WITHDRAWN
+    )
+
+
 @transaction.atomic
 def offer_final_measure(*, actor: Actor, episode: CareEpisode) -> FormRequest:
     """At the end of an episode: the headline outcome measure once more, for the client to

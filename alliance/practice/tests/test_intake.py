@@ -366,3 +366,14 @@ def test_the_client_answers_the_final_measure_of_an_ended_episode(dana, signed_i
     assert final.status == "completed"
     # The score belongs to the ended episode: the practice's expected bands read it.
     assert final.episode.status == "ended"
+
+
+def test_ending_withdraws_the_forms_still_waiting_and_leaves_only_the_final_measure(dana, personas):
+    episode = personas.chris_episode
+    assert FormRequest.objects.filter(episode=episode, status="pending").count() >= 2
+
+    dana.post(end_url(personas), ENDING)
+
+    waiting = FormRequest.objects.filter(episode=episode, status="pending")
+    assert [(f.instrument_id, f.appointment_id) for f in waiting] == [(HEADLINE_OUTCOME_ID, None)]
+    assert FormRequest.objects.filter(episode=episode, status="withdrawn").exists()
