@@ -37,7 +37,9 @@ class ClientDetailsForm(forms.Form):
     )
     pronouns = forms.CharField(max_length=40, required=False, help_text="e.g. she/her, they/them")
     date_of_birth = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="YYYY-MM-DD"
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="YYYY-MM-DD",
     )
     email = forms.EmailField(max_length=254, required=False)
     phone = _phone("Phone")

@@ -72,6 +72,12 @@ def test_intake_to_ending(new_page, live_server, personas, sign_in, screenshot):
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(phone, "intake-portal-phone")
 
+    clinic.get_by_role("link", name="Details, contact and consents").click()
+    expect(clinic.get_by_text("The client has chosen a password.")).to_be_visible()
+    expect(clinic.locator("#id_emergency_contact_relation")).to_have_value("sister")
+    screenshot(clinic, "intake-details-clinic")
+    clinic.go_back()
+
     end_ninas_episode(clinic)
     screenshot(clinic, "intake-ended-clinic")
 
