@@ -113,6 +113,10 @@ class IntakeForm(ClientDetailsForm):
 class GiveConsentsForm(forms.Form):
     consents = ConsentsField()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consents"].label = "Record a consent the client has given (or given anew)"
+
     def clean_consents(self) -> list[ConsentKind]:
         return [ConsentKind(value) for value in self.cleaned_data["consents"]]
 
