@@ -35,11 +35,13 @@ DAYS_IN_WEEK = 7
 
 def practice_zone(practice_id: int | None) -> tzinfo:
     """The practice's time zone (its calendar settings), else the installation's."""
-    name = (
-        PracticeCalendar.objects.filter(practice_id=practice_id)
-        .values_list("time_zone", flat=True)
-        .first()
-    )
+    name = None
+    if practice_id is not None:
+        name = (
+            PracticeCalendar.objects.filter(practice_id=practice_id)
+            .values_list("time_zone", flat=True)
+            .first()
+        )
     try:
         return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -39,7 +39,7 @@ class BookSlotForm(forms.Form):
 
     def __init__(self, *args: Any, episodes: Iterable[CareEpisode], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["episode"].choices = [
+        self.fields["episode"].choices = [  # type: ignore[attr-defined]
             ("", "Choose a client"),
             *((str(e.pk), str(e.client)) for e in episodes),
         ]
@@ -110,7 +110,7 @@ class MoveRequestForm(forms.Form):
 
     def __init__(self, *args: Any, slots: list[datetime], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposed_start"].choices = [
+        self.fields["proposed_start"].choices = [  # type: ignore[attr-defined]
             (slot.isoformat(), f"{timezone.localtime(slot):%A %d %B, %H:%M}") for slot in slots
         ]
 
