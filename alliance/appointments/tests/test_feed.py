@@ -15,7 +15,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from alliance.appointments.models import Appointment, CalendarFeed
-from alliance.appointments.services import cancel, create_feed, revoke_feed, schedule_appointment
+from alliance.appointments.services import create_feed, revoke_feed, schedule_appointment
 from alliance.appointments.tests.helpers import HELPER
 from alliance.audit.models import AuditAction, AuditEvent
 
