@@ -4,6 +4,7 @@ and the calendar feed's cancelled and started sessions."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import time_machine
 from django.urls import reverse
@@ -131,7 +132,7 @@ def test_the_client_asks_to_move_to_a_free_slot(signed_in, personas):
     assert bogus.status_code == 400
 
 
-def feed_events(client, personas) -> dict[str, object]:
+def feed_events(client, personas) -> dict[str, Any]:
     _, token = create_feed(actor=HELPER, therapist=personas.dana_profile)
     body = client.get(reverse("appointments:calendar-feed-ics", args=[token])).content
     return {str(e["UID"]): e for e in Calendar.from_ical(body).walk("VEVENT")}
