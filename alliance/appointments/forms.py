@@ -29,7 +29,8 @@ class BookSlotForm(forms.Form):
     """Booking from a free slot: which client, and once or weekly."""
 
     start = forms.DateTimeField(widget=forms.HiddenInput)
-    episode = forms.ChoiceField(label="Client")
+    # The view fetches the episode through the access rules (another's is a 404).
+    episode = forms.IntegerField(label="Client", widget=forms.Select)
     count = forms.IntegerField(
         label="Number of sessions (1: just this one; more: at the agreed rhythm)",
         min_value=1,
@@ -39,7 +40,7 @@ class BookSlotForm(forms.Form):
 
     def __init__(self, *args: Any, episodes: Iterable[CareEpisode], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["episode"].choices = [  # type: ignore[attr-defined]
+        self.fields["episode"].widget.choices = [  # type: ignore[attr-defined]
             ("", "Choose a client"),
             *((str(e.pk), str(e.client)) for e in episodes),
         ]
