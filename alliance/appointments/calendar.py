@@ -52,6 +52,7 @@ def practice_zone(practice_id: int | None) -> tzinfo:
 class Slot:
     start: datetime
     end: datetime
+    is_free = True
 
 
 @dataclass
@@ -62,8 +63,13 @@ class CalendarDay:
     hours: list[WorkingHours] = field(default_factory=list)
 
     @property
-    def is_today(self) -> bool:
-        return self.day == timezone.localdate()
+    def items(self) -> list[Appointment | Slot]:
+        """Sessions and free slots together, in the order of the day."""
+        timed: list[tuple[datetime, int, Appointment | Slot]] = [
+            (s.scheduled_start, 0, s) for s in self.sessions
+        ]
+        timed += [(slot.start, 1, slot) for slot in self.free]
+        return [item for _, _, item in sorted(timed, key=lambda entry: entry[:2])]
 
 
 @dataclass(frozen=True)
