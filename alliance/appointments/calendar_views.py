@@ -133,6 +133,7 @@ def book_slot(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BookSlotForm(request.POST or None, episodes=episodes, initial=initial)
     context = {"form": form, "start": _slot_start(request)}
     if request.method != "POST":
+        record(actor=Actor.from_request(request), action=AuditAction.READ, target="booking form")
         return render(request, "appointments/book_slot.html", context)
     show_problems_on(request, form, "appointments/book_slot.html", context)
     data = cleaned(form)

@@ -80,6 +80,14 @@ def _own_future_session(request: AuthenticatedHttpRequest, appointment_id: int) 
     """One of the signed-in client's own sessions (another's is a 404)."""
     appointment = get_appointment_for_user(request.user, appointment_id)
     problems_lead_back_to(request, reverse("appointments:mine"), "Back to my sessions")
+    if request.method != "POST":
+        record(
+            actor=Actor.from_request(request),
+            action=AuditAction.READ,
+            target="my session",
+            obj=appointment,
+            client=appointment.episode.client,
+        )
     return appointment
 
 
