@@ -3,10 +3,12 @@ the practice's timing applied, the therapist's daily digest; the settings and ch
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,3 +162,30 @@ def test_the_admin_sets_the_timing_and_others_cannot(signed_in, personas):
     for name in ("dana", "chris"):
         assert signed_in(name).get(reverse("reminders:settings")).status_code in (302, 403, 404)
     assert signed_in("dana").get(reverse("reminders:mine")).status_code in (302, 403, 404)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_running_the_job_at_the_same_moment_send_each_reminder_once(personas, emails):
+    soon(personas, 5)
+    runners = 4
+    barrier = threading.Barrier(runners)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            send_due()
+        except BaseException as error:  # pragma: no cover - reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(runners)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not failures, failures
+    assert len(to("chris@example.org", "Your next session")) == 1
+    assert SentReminder.objects.filter(kind="session").count() == 1
