@@ -40,7 +40,7 @@ class BookSlotForm(forms.Form):
 
     def __init__(self, *args: Any, episodes: Iterable[CareEpisode], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["episode"].widget.choices = [  # type: ignore[attr-defined]
+        self.fields["episode"].widget.choices = [
             ("", "Choose a client"),
             *((str(e.pk), str(e.client)) for e in episodes),
         ]
