@@ -30,7 +30,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alliance.appointments.calendar import local_midnight, practice_zone
-from alliance.appointments.models import Appointment, AppointmentStatus
+from alliance.appointments.models import (
+    Appointment,
+    AppointmentStatus,
+    MoveRequest,
+    MoveRequestStatus,
+)
+from alliance.measures.access import form_link_token
 from alliance.measures.models import FormRequest
 from alliance.practice.models import CareEpisode, Client, Practice, TherapistProfile
 from alliance.reminders.models import (
@@ -136,24 +142,40 @@ def send_form_reminders(practice: Practice, rules: ReminderSettings, now: dateti
         .select_related("client__user")
     )
     out = _opted_out({f.client_id for f in waiting}, "forms")
-    by_client: dict[Client, list[str]] = defaultdict(list)
+    by_client: dict[Client, list[FormRequest]] = defaultdict(list)
     for form in waiting:
-        key = f"form {form.pk}"
         if form.client_id in out or not _email_of(form.client):
             continue
-        if _claim(practice.pk, ReminderKind.FORM, key, now):
-            by_client[form.client].append(key)
+        if _claim(practice.pk, ReminderKind.FORM, f"form {form.pk}", now):
+            by_client[form.client].append(form)
     sent = 0
-    for client, keys in by_client.items():
-        count = "A short form is" if len(keys) == 1 else f"{len(keys)} short forms are"
-        body = (
-            f"Hello {client.first_name},\n\n{count} waiting for you. Each takes a minute or "
-            f"two: {portal_url()}\n\nYou can turn these reminders off there too.\n"
-        )
+    for client, forms in by_client.items():
+        keys = [f"form {form.pk}" for form in forms]
         sent += _send_claimed(
-            ReminderKind.FORM, keys, "A form is waiting for you", body, _email_of(client)
+            ReminderKind.FORM,
+            keys,
+            "A form is waiting for you",
+            form_body(client, forms),
+            _email_of(client),
         )
     return sent
+
+
+def form_body(client: Client, forms: list[FormRequest]) -> str:
+    """A sign-in link; a client who prefers links by email (``form_links_by_email``) gets each
+    form's own single-use link instead, as when the form was first sent (measures/tasks.py)."""
+    count = "A short form is" if len(forms) == 1 else f"{len(forms)} short forms are"
+    if client.form_links_by_email:
+        where = "\n".join(
+            f"- {settings.BASE_URL}{reverse('measures:answer-by-link', args=[form_link_token(f)])}"
+            for f in forms
+        )
+    else:
+        where = portal_url()
+    return (
+        f"Hello {client.first_name},\n\n{count} waiting for you. Each takes a minute or two:\n"
+        f"{where}\n\nYou can turn these reminders off in your portal.\n"
+    )
 
 
 def send_digests(practice: Practice, rules: ReminderSettings, now: datetime) -> int:
@@ -193,7 +215,10 @@ def digest_body(therapist: TherapistProfile, now: datetime) -> str | None:
         for e in CareEpisode.objects.open().filter(therapist=therapist).select_related("client")
     }
     attention = attention_for(episodes, now)
-    if not sessions and not attention:
+    moves = MoveRequest.objects.filter(
+        appointment__episode__therapist=therapist, status=MoveRequestStatus.PENDING
+    ).count()
+    if not sessions and not attention and not moves:
         return None
     lines = [f"Hello {therapist.user.first_name or therapist.user.username},", ""]
     lines.append(f"Sessions today: {len(sessions)}")
@@ -205,6 +230,9 @@ def digest_body(therapist: TherapistProfile, now: datetime) -> str | None:
     for episode_id, found in sorted(attention.items(), key=lambda item: item[1].rank):
         things = len(found.reasons)
         lines.append(f"- {episodes[episode_id].client.initials}: {things} thing(s) to look at")
+    if moves:
+        week = settings.BASE_URL + reverse("appointments:calendar-week")
+        lines += ["", f"Clients asking to move a session: {moves} (answer in your week: {week})"]
     lines += ["", f"Open your caseload: {settings.BASE_URL}{reverse('clinic:dashboard')}"]
     return "\n".join(lines) + "\n"
 

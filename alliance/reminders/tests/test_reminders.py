@@ -113,6 +113,31 @@ def test_a_form_still_open_is_reminded_once_and_opt_out_respected(personas, emai
     assert send_due(now=later).forms == 0
 
 
+def test_a_client_who_prefers_links_gets_each_forms_own_link(personas, emails):
+    from alliance.measures.access import form_link_token
+
+    personas.chris_client.form_links_by_email = True
+    personas.chris_client.save(update_fields=["form_links_by_email"])
+    send_due(now=timezone.now() + timedelta(hours=25))
+    body = to("chris@example.org", "A form is waiting for you")[0].body
+    assert form_link_token(personas.chris_checkin) in body
+    assert "/portal/" not in body
+
+
+def test_the_digest_counts_move_requests(personas, emails):
+    from alliance.appointments.selfservice import request_move
+    from alliance.reminders.sending import digest_body
+
+    appointment = personas.chris_next_appointment
+    request_move(
+        actor=HELPER,
+        appointment=appointment,
+        proposed_start=appointment.scheduled_start + timedelta(1),
+    )
+    body = digest_body(personas.dana_profile, timezone.now())
+    assert body is not None and "Clients asking to move a session: 1" in body
+
+
 def test_the_therapists_daily_digest_goes_once_a_day_at_the_practices_hour(personas, emails):
     PracticeCalendar.objects.create(practice=personas.practice, time_zone="Europe/London")
     ReminderSettings.objects.create(practice=personas.practice, digest_hour=7)
