@@ -53,14 +53,20 @@ def in_practice_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapped
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2200, 12, 31)
+
+
 def _day_from(request: AuthenticatedHttpRequest, name: str) -> date:
     raw = request.GET.get(name, "")
     if not raw:
         return timezone.localdate()
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise Http404("No such day.") from None
+    if not FIRST_DAY <= day <= LAST_DAY:  # and no date arithmetic overflows near year 9999
+        raise Http404("No such day.")
+    return day
 
 
 def _calendar_page(

@@ -27,6 +27,7 @@ from alliance.appointments.services import (
     _busy_times,
     _require_future_scheduled,
     is_late_cancellation,
+    require_within_reach,
     reschedule,
 )
 from alliance.audit.models import AuditAction
@@ -71,6 +72,7 @@ def request_move(
     _require_future_scheduled(appointment, now, "moved")
     if proposed_start <= now:
         raise DomainError("The new time must be in the future.", field="proposed_start")
+    require_within_reach(proposed_start, now, "proposed_start")
     length = appointment.scheduled_end - appointment.scheduled_start
     therapist_id = appointment.episode.therapist_id
     if _busy_times(therapist_id, proposed_start, proposed_start + length, exclude=appointment.pk):

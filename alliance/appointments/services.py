@@ -112,6 +112,8 @@ def record_attendance(
 CancelledBy = Literal["client", "therapist"]
 CANCELLED_BY: tuple[CancelledBy, ...] = ("client", "therapist")
 MAX_RECURRING = 52
+# How far ahead a session can be booked or moved to (also keeps date arithmetic in range).
+MAX_AHEAD = timedelta(days=2 * 366)
 TOKEN_PREFIX_LENGTH = 6
 
 
@@ -164,6 +166,7 @@ def book_recurring(
         raise DomainError(f"Book between 1 and {MAX_RECURRING} sessions at a time.", field="count")
     if first_start <= now:
         raise DomainError("The first session must be in the future.", field="first_start")
+    require_within_reach(first_start, now, "first_start")
     if not episode.is_open:
         raise DomainError("This care episode has ended; no new appointments can be made.")
     _lock_therapist(episode.therapist_id)
@@ -197,6 +200,7 @@ def book_one(
     now = now or timezone.now()
     if start <= now:
         raise DomainError("The session must be in the future.", field="start")
+    require_within_reach(start, now, "start")
     if not episode.is_open:
         raise DomainError("This care episode has ended; no new appointments can be made.")
     _lock_therapist(episode.therapist_id)
@@ -215,6 +219,11 @@ def _changed(appointment: Appointment, now: datetime) -> list[str]:
         status=MoveRequestStatus.WITHDRAWN, decided_at=now
     )
     return ["sequence", "changed_at"]
+
+
+def require_within_reach(start: datetime, now: datetime, field: str) -> None:
+    if start > now + MAX_AHEAD:
+        raise DomainError("Sessions can be booked at most two years ahead.", field=field)
 
 
 def _require_future_scheduled(appointment: Appointment, now: datetime, verb: str) -> None:
@@ -245,6 +254,7 @@ def reschedule(
         raise DomainError("This care episode has ended; its sessions cannot be moved.")
     if new_start <= now:
         raise DomainError("The new time must be in the future.", field="new_start")
+    require_within_reach(new_start, now, "new_start")
     new_end = new_start + (appointment.scheduled_end - appointment.scheduled_start)
     _lock_therapist(appointment.episode.therapist_id)
     busy = _busy_times(appointment.episode.therapist_id, new_start, new_end, exclude=appointment.pk)

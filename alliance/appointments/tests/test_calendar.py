@@ -118,6 +118,17 @@ def test_booking_a_taken_slot_is_refused_with_a_message(signed_in, personas, hou
     assert b"already a session at that time" in response.content
 
 
+@pytest.mark.parametrize("start", ["9999-12-31T23:30:00+00:00", "2300-01-01T09:00:00+00:00"])
+def test_booking_far_ahead_is_refused_with_a_message(signed_in, personas, start):
+    for count in (1, 3):
+        response = signed_in("dana").post(
+            reverse("appointments:book-slot"),
+            {"start": start, "episode": personas.chris_episode.pk, "count": count},
+        )
+        assert response.status_code == 400
+        assert b"at most two years ahead" in response.content
+
+
 def test_a_therapist_cannot_book_another_therapists_client(signed_in, personas, hours):
     response = signed_in("olga").post(
         reverse("appointments:book-slot"),
@@ -163,8 +174,11 @@ def test_day_view_shows_one_day(signed_in, personas, hours):
     monday = next_monday()
     page = signed_in("dana").get(reverse("appointments:calendar-day"), {"date": monday})
     assert page.status_code == 200 and len(page.context["calendar"].days) == 1
-    bad = signed_in("dana").get(reverse("appointments:calendar-day"), {"date": "not-a-day"})
-    assert bad.status_code == 404
+    for bad in ("not-a-day", "9999-12-31", "0001-01-01"):
+        response = signed_in("dana").get(reverse("appointments:calendar-day"), {"date": bad})
+        assert response.status_code == 404, bad
+    far = signed_in("dana").get(reverse("appointments:calendar-week"), {"week": "9999-12-31"})
+    assert far.status_code == 404
 
 
 def test_accepting_a_move_request_moves_the_session_and_raises_its_sequence(
