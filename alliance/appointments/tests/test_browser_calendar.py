@@ -4,7 +4,7 @@ confirming and sees it counted; the reminder emails are captured."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -79,3 +79,41 @@ def test_therapist_books_from_her_week_and_client_cancels_late_on_a_phone(
     soon.refresh_from_db()
     assert soon.status == AppointmentStatus.LATE_CANCELLED
     assert send_due().sessions == 0  # a cancelled session is not reminded
+
+
+def test_client_asks_to_move_on_a_phone_and_the_therapist_accepts(
+    new_page, live_server, personas, sign_in, screenshot
+):
+    set_working_hours(
+        actor=HELPER,
+        therapist=personas.dana_profile,
+        stretches=[(day, time(9), time(17)) for day in range(7)],
+    )
+    appointment = personas.chris_next_appointment
+
+    phone = new_page(**PHONE)
+    sign_in(phone, "chris")
+    phone.get_by_role("link", name="My sessions").click()
+    row = phone.locator("ul.my-sessions li").first
+    row.get_by_role("link", name="Ask to move").click()
+    choice = phone.get_by_role("radio").first
+    wanted = choice.get_attribute("value")
+    choice.check()
+    phone.get_by_role("button", name="Ask to move").click()
+    expect(phone.get_by_text("waiting for your therapist")).to_be_visible()
+    screenshot(phone, "move-asked-phone")
+
+    page = new_page()
+    sign_in(page, "dana")
+    page.get_by_role("link", name="Calendar", exact=True).click()
+    requests = page.locator("section", has=page.get_by_role("heading", name="Clients asking"))
+    expect(requests).to_contain_text("Chris Moreau")
+    requests.get_by_role("button", name="Accept").click()
+    expect(page.get_by_text("Session moved to")).to_be_visible()
+    appointment.refresh_from_db()
+    assert wanted is not None
+    assert appointment.scheduled_start == datetime.fromisoformat(wanted)
+    assert appointment.sequence == 1
+
+    phone.reload()
+    expect(phone.get_by_text("was accepted")).to_be_visible()
