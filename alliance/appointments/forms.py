@@ -48,7 +48,7 @@ class BookSlotForm(forms.Form):
 
 def _hour_field(label: str) -> forms.TimeField:
     return forms.TimeField(
-        label=label, required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=label, required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
 

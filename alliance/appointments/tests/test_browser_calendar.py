@@ -40,11 +40,15 @@ def test_therapist_books_from_her_week_and_client_cancels_late_on_a_phone(
     expect(page.get_by_role("heading", name=f"Week of {next_week:%-d %B %Y}")).to_be_visible()
     page.get_by_role("link", name=f"Book {next_week:%A %-d %B} at 11:00").click()
     page.get_by_label("Client").select_option(label="Chris Moreau")
+    screenshot(page, "calendar-book-slot")
     page.get_by_role("button", name="Book").click()
     expect(page.get_by_text("Booked a session with Chris Moreau.")).to_be_visible()
     monday = page.locator("section.calendar-day").first
     expect(monday.locator("li.session")).to_contain_text("11:00–11:50")
     screenshot(page, "calendar-week")
+    page.get_by_role("link", name="Working hours").click()
+    expect(page.get_by_label("Monday from").first).to_have_value("09:00")
+    screenshot(page, "calendar-working-hours")
     booked = Appointment.objects.get(
         episode=personas.chris_episode, scheduled_start__date=next_week
     )
