@@ -32,7 +32,7 @@ from alliance.measures.registry import get_instrument
 from alliance.measures.schedules import schedule_for
 from alliance.measures.scoring import ScoreResult, clean_answers, score
 from alliance.practice.consents import has_consent, require_consent
-from alliance.practice.models import CareEpisode, ConsentKind
+from alliance.practice.models import CareEpisode, Client, ConsentKind
 
 
 @dataclass(frozen=True)
@@ -292,6 +292,14 @@ def withdraw_open_forms(*, episode: CareEpisode) -> int:
     return FormRequest.objects.filter(episode=episode, status=FormRequestStatus.PENDING).update(
         status=FormRequestStatus.WITHDRAWN
     )
+
+
+def withdraw_client_forms(*, client: Client) -> int:
+    """The forms waiting for a client who revoked consent to measures are withdrawn (so neither
+    the portal nor a reminder asks for them); the therapist's own forms stay."""
+    return FormRequest.objects.filter(
+        client=client, respondent_role=Respondent.CLIENT.value, status=FormRequestStatus.PENDING
+    ).update(status=FormRequestStatus.WITHDRAWN)
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.utils import timezone
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
+from alliance.practice.events import consent_revoked
 from alliance.practice.models import Client, Consent, ConsentKind
 
 # The version of each consent text in force; a new text means a new version (and clients give
@@ -156,4 +157,5 @@ def revoke_consent(*, actor: Actor, client: Client, kind: ConsentKind) -> Consen
         client=client,
         detail={"kind": current.kind, "version": current.version},
     )
+    consent_revoked.send(sender=Consent, client=client, kind=kind)
     return current

@@ -377,3 +377,14 @@ def test_ending_withdraws_the_forms_still_waiting_and_leaves_only_the_final_meas
     waiting = FormRequest.objects.filter(episode=episode, status="pending")
     assert [(f.instrument_id, f.appointment_id) for f in waiting] == [(HEADLINE_OUTCOME_ID, None)]
     assert FormRequest.objects.filter(episode=episode, status="withdrawn").exists()
+
+
+def test_revoking_consent_to_measures_withdraws_the_forms_waiting_for_the_client(personas):
+    chris = personas.chris_client
+    assert FormRequest.objects.filter(client=chris, respondent_role="client", status="pending")
+
+    revoke_consent(actor=ACTOR, client=chris, kind=ConsentKind.MEASUREMENT)
+
+    assert not FormRequest.objects.filter(client=chris, respondent_role="client", status="pending")
+    personas.dana_self_rating.refresh_from_db()
+    assert personas.dana_self_rating.status == "pending"  # the therapist's own form stays
