@@ -353,11 +353,13 @@ def ceiling_figures(
         f"  the same within the alert budget (other alerts {others:.2f}, room {room:.2f}): "
         f"recall {fit[0]:.3f} at precision {fit[1]:.3f} ({fit[2]:.2f} per therapist-week)"
     )
+    each_fit = each.within(room)
     print(
         f"  upper bound, every flagged moment its own episode (one rupture counted several "
         f"times): recall {each.recall:.3f} at precision {each.precision:.3f} "
         f"({each.alerts:.2f} per therapist-week); precision at recall >= 0.80: "
-        f"{_or_none(each.best_precision_at_80)}"
+        f"{_or_none(each.best_precision_at_80)}; within the alert budget: recall "
+        f"{each_fit[0]:.3f} at precision {each_fit[1]:.3f} ({each_fit[2]:.2f} per therapist-week)"
     )
     print(
         f"  the engine: recall {figures.rupture_recall:.3f} at precision "

@@ -93,14 +93,14 @@ RULES: tuple[Rule, ...] = (
             ),
             Parameter(
                 "deep_fall",
-                10,
+                7,
                 0,
                 40,
                 "Confirmation: a fall of at least this many points counts at once (0: none does).",
             ),
             Parameter(
                 "still_low",
-                1,
+                0.5,
                 0,
                 40,
                 "Confirmation: the next check-in still at least this many points below the level.",
