@@ -51,8 +51,9 @@ class Observed:
     crisis_refs: set[str] = field(default_factory=set)
     checkin_at: dict[int, datetime] = field(default_factory=dict)  # session -> check-in time
     # session -> (latent check-in after a bad day, before rounding; answered with a total;
-    # the kind of comment written): what ``windows`` needs to say what a rupture left behind
-    shown: dict[int, tuple[float, bool, str]] = field(default_factory=dict)
+    # the kind of comment written; points that ruptures showing in one item took off the
+    # total): what ``windows`` needs to say what a rupture left behind
+    shown: dict[int, tuple[float, bool, str, int]] = field(default_factory=dict)
 
 
 def magnitude(r: Rupture, j: int) -> float:
@@ -149,7 +150,8 @@ def observe_checkins(
         total = None if comment and rng.random() < p.blank_total else float(score)
         observed.checkins.append(CheckIn(ref, at, total, comment, _appointment_id(number, index)))
         observed.checkin_at[j] = at
-        observed.shown[j] = (latent[j] - bad, total is not None, kind)
+        item_drop = int(clamp(round(latent[j] - bad), 0, 40)) - score
+        observed.shown[j] = (latent[j] - bad, total is not None, kind, item_drop)
         if total is not None:
             observed.items[ref] = dict(zip(ITEMS, items, strict=True))
         if comment:
@@ -318,11 +320,13 @@ def _trace(course: Course, observed: Observed, r: Rupture, end: datetime) -> dic
     for j in range(r.onset, r.acute_last + 2):
         if j not in observed.shown:
             continue
-        x, scored, kind = observed.shown[j]
+        x, scored, kind, item_drop = observed.shown[j]
         voiced = voiced or kind in ("confrontation", "withdrawal")
         if scored and r.shows == "total":
             without = clamp(round(x + magnitude(r, j)), 0, 40)
             shift = max(shift, int(without - clamp(round(x), 0, 40)))
+        elif scored and r.shows == "item":
+            shift = max(shift, min(round(magnitude(r, j)), item_drop))
     onset_at = next(a.at for a in course.appointments if a.session == r.onset)
     missed = any(
         onset_at < a.at <= end and a.status in ("no_show", "late_cancelled")
