@@ -32,7 +32,12 @@ Per scenario, in a throwaway SQLite database:
    20 clients, so the figure does not depend on the number of simulated episodes);
 5. dropout (``dropout_figures``): the risk as it stood a day after each attended session; AUC
    and Brier score at the last attended session, dropouts against completers, and the best AUC
-   the scenario's ground truth allows (its oracle's true probability), where it has one.
+   the scenario's ground truth allows (its oracle's true probability), where it has one; the
+   calibration table by tenths of the predicted risk;
+6. the ceiling on observables (``simulation/ceiling.py``, skipped with ``--no-ceiling``): what
+   each injected dip left in the data, and what gradient boosting on everything the product
+   observes, trained with the truth labels on the tuning seeds 101-103, reaches for ruptures
+   and dropout on this run: the bound any rule is measured against.
 
 The last line is exactly (for the calibrated scenario, or the one scenario run):
 rupture_recall=<x> rupture_precision=<x> dropout_auc=<x> dropout_brier=<x> crisis_recall=<x>
@@ -309,6 +314,8 @@ def print_dropout(d: DropoutFigures) -> None:
     best_brier = "n/a" if d.oracle_brier_all is None else f"{d.oracle_brier_all:.3f}"
     print(f"  AUC {d.auc_last:.3f} (best reachable from the scenario's ground truth: {best})")
     print(f"  Brier over every session {d.brier_all:.3f} (the true probability's: {best_brier})")
+    print("  calibration over every session, tenths of the predicted risk (predicted / observed):")
+    print("   " + "  ".join(f"{c.predicted:.3f}/{c.observed:.3f}" for c in d.deciles))
 
 
 # --- the ceiling on observables ---------------------------------------------------------------
