@@ -294,8 +294,8 @@ RULES: tuple[Rule, ...] = (
         (
             # 35: keeps the calibrated tuning seeds 101-103 within the alert budget of 3 new
             # flags per therapist a week once the rupture rules of 2026-12-03 spend more of it
-            # (at 30 they were 2.75, 2.87, 3.00 before those rules; at 25: 2.96, 3.12, 3.23),
-            # docs/signals.md "Alert load".
+            # (2.82, 2.76, 2.90; seed 101 was 3.00 at 30 with those rules; before them, at 30:
+            # 2.75, 2.87, 3.00, at 25: 2.96, 3.12, 3.23), docs/signals.md "Alert load".
             Parameter(
                 "threshold",
                 35.0,
