@@ -114,7 +114,7 @@ class Summary:
 
 def _risk_words(panel: EpisodeSignals) -> str:
     risk = panel.risk
-    if risk is None or risk.level not in ("high", "medium"):
+    if risk is None or risk.level not in ("high", "moderate"):
         return ""
     return f"{risk.get_level_display().lower()} dropout risk ({risk.percent:.0f} %)"
 
