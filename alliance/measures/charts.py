@@ -14,7 +14,7 @@ WIDTH, HEIGHT = 640, 220
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 16, 12, 28
 # With bands (PHQ-9's "Minimal" … "Severe"), their names stand right of the plot, not over the
 # latest scores.
-PAD_RIGHT_BANDS = 130
+PAD_RIGHT_BANDS = 150
 # A chart draws at most the last year: a six-year history squeezed into 640 units is unreadable,
 # and a page with one dot per session of six years grows with the history. The first score
 # still counts (reliable change is measured from it); the summary says what is not drawn.
@@ -201,10 +201,10 @@ class _Frame:
             return ()
         months = _month_starts(self.start, self.end)
         if not months:
-            return (Tick(self.left, f"{self.start.day} {self.start:%b}", "start"),) + (
-                (Tick(self.right, f"{self.end.day} {self.end:%b}", "end"),) if self.end != self.start else ()
-            )
-        step = next((n for n in MONTH_STEPS if len(months) / n <= MAX_X_TICKS), 12)
+            return self._with_ends(())
+        # At most one label per 90 units of plot: room for "Jun 2026" at a phone's larger font.
+        most = min(MAX_X_TICKS, max(2, int((self.right - self.left) // 90)))
+        step = next((n for n in MONTH_STEPS if len(months) / n <= most), 12)
         shown = [m for m in months if (m.year * 12 + m.month - 1) % step == 0] or months[:1]
         ticks = tuple(
             Tick(
@@ -220,10 +220,9 @@ class _Frame:
         """A short range (one or two month starts) also names its first and last day, where
         they do not crowd a month's label."""
         assert self.start is not None and self.end is not None
-        ends = (
-            Tick(self.left, f"{self.start.day} {self.start:%b}", "start"),
-            Tick(self.right, f"{self.end.day} {self.end:%b}", "end"),
-        )
+        ends: tuple[Tick, ...] = (Tick(self.left, f"{self.start.day} {self.start:%b}", "start"),)
+        if self.end.date() != self.start.date():
+            ends += (Tick(self.right, f"{self.end.day} {self.end:%b}", "end"),)
         roomy = [end for end in ends if all(abs(end.position - t.position) > 80 for t in ticks)]
         return tuple(sorted((*ticks, *roomy), key=lambda tick: tick.position))
 
