@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -201,7 +202,11 @@ def appointment_attendance(request: AuthenticatedHttpRequest, appointment_id: in
             },
         )
     messages.success(request, "Attendance recorded.")
-    return redirect("clinic:client", client_id=client_id)
+    # Back to the page of appointments the form was on, at the row just recorded.
+    page = request.POST.get("sessions", "")
+    query = f"?sessions={page}" if page.isdigit() and page != "1" else ""
+    url = reverse("clinic:client", kwargs={"client_id": client_id})
+    return redirect(f"{url}{query}#appointment-{appointment.pk}")
 
 
 @role_required(Role.SUPERVISOR)

@@ -70,6 +70,22 @@ def test_the_appointments_are_paged_latest_first(signed_in, personas):
         assert [int(pk) for pk in _rows(response.content.decode())] == expected
 
 
+def test_recording_attendance_without_javascript_returns_to_the_same_page_and_row(
+    signed_in, personas
+):
+    appointment = personas.chris_past_appointment
+    url = reverse("clinic:appointment-attendance", kwargs={"appointment_id": appointment.pk})
+    dana = signed_in("dana")
+
+    response = dana.post(url, {"status": "attended", "sessions": "2"})
+    assert response.status_code == 302
+    assert response["Location"] == _url(personas, f"?sessions=2#appointment-{appointment.pk}")
+
+    for page in ("1", "", "x"):  # the first page, or nonsense: the page without a query
+        response = dana.post(url, {"status": "attended", "sessions": page})
+        assert response["Location"] == _url(personas, f"#appointment-{appointment.pk}")
+
+
 def test_a_long_history_keeps_the_rows_and_the_queries_of_a_short_one(signed_in, personas):
     dana = signed_in("dana")
     add_history(personas.chris_episode, past=8)
