@@ -14,6 +14,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
+from django.template.defaultfilters import floatformat
 
 from alliance.accounts.models import User
 from alliance.agreements.selectors import AgreementStatus
@@ -116,7 +117,8 @@ def _risk_words(panel: EpisodeSignals) -> str:
     risk = panel.risk
     if risk is None or risk.level not in ("high", "moderate"):
         return ""
-    return f"{risk.get_level_display().lower()} dropout risk ({risk.percent:.0f} %)"
+    # Rounded as the panel below rounds it (floatformat: half up), so that the two agree.
+    return f"{risk.get_level_display().lower()} dropout risk ({floatformat(risk.percent, 0)} %)"
 
 
 def _count(number: int, one: str, many: str) -> str:

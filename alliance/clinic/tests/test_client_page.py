@@ -111,8 +111,8 @@ def test_the_summary_line_agrees_with_the_signals_below(signed_in, personas):
     EpisodeRisk.objects.create(
         episode=personas.chris_episode,
         practice=personas.practice,
-        score=62,
-        percent=62,
+        score=62.5,
+        percent=62.5,  # the line and the panel round it alike: 63
         level=RiskLevel.HIGH,
         factors=[
             {"factor": "gap", "points": 40, "odds": 3.0, "words": "29 days since the last session"}
@@ -124,8 +124,9 @@ def test_the_summary_line_agrees_with_the_signals_below(signed_in, personas):
     assert summary is not None
     assert summary.group(1) == "attention"
     assert summary.group(2).strip() == (
-        "Needs attention: an open flag, high dropout risk (62 %) and your self-rating is due."
+        "Needs attention: an open flag, high dropout risk (63 %) and your self-rating is due."
     )
+    assert "63 % chance of leaving without a planned ending" in markup
     # Below it, nothing says there is nothing open.
     assert "No open flags" not in markup and "Nothing open" not in markup
 

@@ -106,7 +106,11 @@ def _summary_agrees(address: str, markup: str) -> list[str]:
         return [f"{address}: summary '{found.group(2).strip()}' above something open"]
     if "Nothing open: no flags" in below and "Dropout risk: high" in below:
         return [f"{address}: 'nothing open' above a high dropout risk"]
-    return []
+    return [
+        f"{address}: the summary's {percent} % dropout risk is not the panel's"
+        for percent in re.findall(r"dropout risk \((\d+) %\)", found.group(2))
+        if f"{percent} % chance of leaving" not in below
+    ]
 
 
 @pytest.fixture
