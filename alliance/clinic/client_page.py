@@ -80,16 +80,17 @@ def sessions_page(episode_ids: Sequence[int], query: QueryDict) -> Paged:
 def notes_page(episode_ids: Sequence[int], query: QueryDict, *, private_notes: bool) -> Paged:
     """Sessions with a written record (and, for their therapist, private notes), latest first,
     each with the number of private notes."""
-    written = Q(session_record__isnull=False)
-    if private_notes:
-        written |= Q(private_notes__isnull=False)
     appointments = (
         Appointment.objects.filter(episode_id__in=episode_ids)
-        .filter(written)
         .select_related("session_record")
-        .annotate(note_count=Count("private_notes", distinct=True))
         .order_by("-scheduled_start", "-pk")
     )
+    if private_notes:  # only their therapist learns that private notes exist
+        appointments = appointments.filter(
+            Q(session_record__isnull=False) | Q(private_notes__isnull=False)
+        ).annotate(note_count=Count("private_notes", distinct=True))
+    else:
+        appointments = appointments.filter(session_record__isnull=False)
     return _page(appointments, query, "notes")
 
 

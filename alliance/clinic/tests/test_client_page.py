@@ -11,7 +11,9 @@ from alliance.agreements.models import AgreementTemplate
 from alliance.agreements.services import draft_agreement
 from alliance.agreements.templatetags.agreements import tel_links
 from alliance.appointments.models import Appointment
+from alliance.audit.services import Actor
 from alliance.clinic.client_page import PER_PAGE
+from alliance.sessions.services import add_private_note, save_session_record
 from alliance.signals.models import EpisodeRisk, FlagKind, RiskLevel
 from alliance.signals.tests.helpers.clinic import made_flag
 from alliance.testing.personas import SETUP
@@ -164,3 +166,33 @@ def test_crisis_numbers_are_tel_links_wherever_the_procedure_is_shown(signed_in,
 
     detail = signed_in("dana").get(reverse("agreements:detail", args=[agreement.pk]))
     assert 'href="tel:999">999</a>' in detail.content.decode()
+
+
+def test_notes_list_summaries_for_both_and_private_notes_only_for_the_therapist(
+    signed_in, personas
+):
+    dana = Actor(user=personas.dana, path="test")
+    written, private = Appointment.objects.filter(episode=personas.chris_episode).order_by(
+        "scheduled_start"
+    )[:2]
+    save_session_record(
+        actor=dana,
+        appointment=written,
+        agenda=[],
+        summary="We planned one small step.",
+        next_steps="",
+        share=True,
+    )
+    add_private_note(actor=dana, appointment=private, body="Something to explore.")
+
+    mine = signed_in("dana").get(_url(personas)).content.decode()
+    notes = mine[mine.index('id="notes"') : mine.index('id="transcripts"')]
+    assert "We planned one small step." in notes and "summary shared" in notes
+    assert "1 private note" in notes
+    assert reverse("sessions:page", args=[private.pk]) in notes
+
+    supervisor = signed_in("sam").get(_url(personas)).content.decode()
+    notes = supervisor[supervisor.index('id="notes"') : supervisor.index('id="transcripts"')]
+    assert "We planned one small step." in notes
+    assert "private note" not in notes and "Something to explore" not in notes
+    assert reverse("sessions:page", args=[private.pk]) not in notes
