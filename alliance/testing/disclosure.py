@@ -19,7 +19,8 @@ JARGON = {
     ),
     "standard deviations": re.compile(r"standard deviation|\bSDs?\b"),
     "version string": re.compile(r"\bcoded by\b|\b\d+\.\d+(?:\.\d+)?\+[0-9a-f]{4,}"),
-    "hash": re.compile(r"\b[0-9a-f]{12,}\b"),
+    # A commit or digest: 12 or more hex digits with at least one letter and one digit.
+    "hash": re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{12,}\b"),
 }
 SKIPPED = {"details", "script", "style", "template", "textarea", "select"}
 

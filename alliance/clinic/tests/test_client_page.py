@@ -16,6 +16,7 @@ from alliance.clinic.client_page import PER_PAGE
 from alliance.sessions.services import add_private_note, save_session_record
 from alliance.signals.models import EpisodeRisk, FlagKind, RiskLevel
 from alliance.signals.tests.helpers.clinic import made_flag
+from alliance.testing.disclosure import jargon_outside_details
 from alliance.testing.personas import SETUP
 from alliance.testing.queries import add_history, measure
 
@@ -196,3 +197,17 @@ def test_notes_list_summaries_for_both_and_private_notes_only_for_the_therapist(
     assert "We planned one small step." in notes
     assert "private note" not in notes and "Something to explore" not in notes
     assert reverse("sessions:page", args=[private.pk]) not in notes
+
+
+def test_developer_words_are_found_outside_a_disclosure_and_left_alone_inside():
+    inside = (
+        "<p>Check-in 26 is well below this client's usual level.</p>"
+        "<details><summary>How this was worked out</summary><p>Rule (rupture.drop_from_baseline)"
+        " with the settings sd 2; 6.7 standard deviations; coded by shipped 1.1+e0ce85428cca"
+        "</p></details><p>Call 030000000000 or 999.</p>"
+    )
+    assert jargon_outside_details(inside) == []
+    outside = "<p>Rule rupture.own_level with parameters min_fall 3: 2 SD, shipped 1.1+e0ce854</p>"
+    kinds = {kind for kind, _ in jargon_outside_details(outside)}
+    assert kinds == {"rule id", "parameter dump", "standard deviations", "version string"}
+    assert {kind for kind, _ in jargon_outside_details("<p>e0ce85428cca1f</p>")} == {"hash"}
