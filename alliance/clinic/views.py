@@ -38,6 +38,7 @@ from alliance.practice.access import (
     get_supervised_therapist_for_user,
 )
 from alliance.practice.models import Phase, PhaseChange
+from alliance.practice.phases import is_step_back
 from alliance.practice.services import change_phase
 from alliance.signals.attention import CrisisLink
 from alliance.signals.expected import expected_lookups
@@ -140,11 +141,20 @@ def episode_phase(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRes
     episode = get_episode_for_user(request.user, episode_id, for_change=True)
     problems_lead_back_to_client(request, episode.client_id)
     data = cleaned(PhaseChangeForm(request.POST))
+    to_phase = Phase(data["phase"])
+    if is_step_back(episode.phase, to_phase) and not data["confirm_step_back"]:
+        # Nothing is recorded until the step back is confirmed, with its reason.
+        return render(
+            request,
+            "clinic/phase_confirm.html",
+            {"episode": episode, "to_phase": to_phase, "note": data["note"]},
+        )
     change_phase(
         actor=Actor.from_request(request),
         episode=episode,
-        to_phase=Phase(data["phase"]),
+        to_phase=to_phase,
         note=data["note"],
+        step_back_confirmed=data["confirm_step_back"],
     )
     messages.success(request, f"Moved to the phase “{Phase(episode.phase).label}”.")
     return redirect("clinic:client", client_id=episode.client_id)

@@ -207,6 +207,8 @@ def test_the_agreement_page_queries_do_not_grow_with_the_history(signed_in, pers
             actor=SETUP,
             episode=personas.chris_episode,
             to_phase=Phase.EXPLORING if number % 2 == 0 else Phase.RAPPORT,
+            note="Back to rapport after a rupture.",
+            step_back_confirmed=True,
         )
     big = measure(dana, url)
 
