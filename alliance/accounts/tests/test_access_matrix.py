@@ -653,6 +653,14 @@ ACCESS: dict[str, list[Case]] = {
             method="POST",
         ),
     ],
+    "agreements:share": [
+        Case(
+            "chris",
+            ok_for("dana"),
+            kwargs=lambda p: {"agreement_id": chris_agreement(p).pk},
+            method="POST",
+        ),
+    ],
     "agreements:own": [Case("own agreement", ok_for("chris casey"))],
     "agreements:acknowledge": [
         Case(
