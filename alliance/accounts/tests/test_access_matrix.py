@@ -515,8 +515,18 @@ ACCESS: dict[str, list[Case]] = {
         Case("erin", ok_for("eve"), kwargs=erin),
     ],
     "administration:deactivate": [
+        Case("dana, the question", ok_for("alex"), kwargs=lambda p: {"user_id": p.dana.pk}),
         Case("dana", ok_for("alex"), kwargs=lambda p: {"user_id": p.dana.pk}, method="POST"),
         Case("chris", ok_for("alex"), kwargs=lambda p: {"user_id": p.chris.pk}, method="POST"),
+        Case(
+            "erin",
+            ok_for("eve"),
+            kwargs=lambda p: {"user_id": p.erin_client.user_id},
+            method="POST",
+        ),
+    ],
+    "administration:reactivate": [
+        Case("dana", ok_for("alex"), kwargs=lambda p: {"user_id": p.dana.pk}, method="POST"),
         Case(
             "erin",
             ok_for("eve"),
