@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,11 +21,17 @@ from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.appointments.services import record_attendance
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
-from alliance.clinic.caseload import caseload_lines
+from alliance.clinic.caseload import caseload_lines, crisis_links
+from alliance.clinic.caseload_filters import CaseloadFilter, CaseloadFilterForm, filter_caseload
 from alliance.clinic.forms import AttendanceForm, PhaseChangeForm
-from alliance.clinic.supervision import needs_attention, supervision_overview, with_alert_load
+from alliance.clinic.supervision import (
+    needs_attention,
+    supervised_therapists,
+    supervision_overview,
+    with_alert_load,
+)
 from alliance.goals.selectors import episode_goal_boards
-from alliance.lib.domain_errors import cleaned
+from alliance.lib.domain_errors import cleaned, problems_lead_back_to
 from alliance.lib.form_problems import problems_lead_back_to_client
 from alliance.measures.models import MeasureResponse
 from alliance.measures.progress import safety_answers
@@ -51,18 +58,28 @@ from alliance.signals.selectors import episode_signals
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapist = get_own_therapist_profile(request.user)
     show_ended = request.GET.get("show") == "all"
-    episodes = episodes_for_user(request.user).for_therapist(therapist)
-    if not show_ended:
-        episodes = episodes.open()
-    rows = caseload_lines(episodes)
-    record(actor=Actor.from_request(request), action=AuditAction.READ, target="caseload")
+    problems_lead_back_to(request, reverse("clinic:dashboard"), "Show the whole caseload")
+    form = CaseloadFilterForm(request.GET)
+    chosen = CaseloadFilter.from_form(cleaned(form))
+    caseload = episodes_for_user(request.user).for_therapist(therapist)
+    episodes = caseload if show_ended else caseload.open()
+    rows = caseload_lines(filter_caseload(episodes, chosen))
+    record(
+        actor=Actor.from_request(request),
+        action=AuditAction.READ,
+        target="caseload",
+        detail={"search": chosen.used} if chosen.active else None,
+    )
     return render(
         request,
         "clinic/dashboard.html",
         {
             "therapist": therapist,
             "rows": rows,
-            "crisis_lines": [
+            # A search never hides a crisis: the banner is about the whole caseload.
+            "crisis_lines": crisis_links(caseload.open())
+            if chosen.active
+            else [
                 CrisisLink(line.row.episode.client, line.row.episode.pk)
                 for line in rows
                 if line.attention.urgent
@@ -72,6 +89,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
             "show_ended": show_ended,
             "agreement_reviews_due": reviews_due([line.row.episode for line in rows]),
+            "filter_form": form,
+            "filtering": chosen.active,
         },
     )
 
@@ -227,4 +246,25 @@ def supervised_caseload(request: AuthenticatedHttpRequest, therapist_id: int) ->
     )
     return render(
         request, "clinic/supervised_caseload.html", {"therapist": therapist, "rows": rows}
+    )
+
+
+@role_required(Role.SUPERVISOR)
+def supervised_clients(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Find a client across the supervisor's therapists: by name, phase, flag, risk, therapist."""
+    therapists = list(supervised_therapists(request.user))
+    problems_lead_back_to(request, reverse("clinic:supervision"), "Back to your therapists")
+    form = CaseloadFilterForm(request.GET, therapists=therapists)
+    chosen = CaseloadFilter.from_form(cleaned(form))
+    rows = caseload_lines(filter_caseload(episodes_for_user(request.user).open(), chosen))
+    record(
+        actor=Actor.from_request(request),
+        action=AuditAction.READ,
+        target="caseload search",
+        detail={"search": chosen.used},
+    )
+    return render(
+        request,
+        "clinic/supervised_clients.html",
+        {"rows": rows, "filter_form": form, "filtering": chosen.active, "show_therapist": True},
     )

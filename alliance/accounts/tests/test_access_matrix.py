@@ -177,6 +177,7 @@ ACCESS: dict[str, list[Case]] = {
         ),
     ],
     "clinic:supervision": [Case("overview", ok_for("sam"))],
+    "clinic:supervised-clients": [Case("search across supervised therapists", ok_for("sam"))],
     "clinic:supervised-caseload": [
         Case("dana", ok_for("sam"), kwargs=lambda p: {"therapist_id": p.dana_profile.pk}),
         Case("olga", ok_for(), kwargs=lambda p: {"therapist_id": p.olga_profile.pk}),

@@ -22,7 +22,8 @@ def phase_url(personas) -> str:
 
 def client_page(signed_in, personas) -> str:
     url = reverse("clinic:client", kwargs={"client_id": personas.chris_episode.client_id})
-    return signed_in("dana").get(url).content.decode()
+    page: str = signed_in("dana").get(url).content.decode()
+    return page
 
 
 def selected_option(page: str, episode_id: int) -> str | None:
@@ -116,6 +117,7 @@ def test_a_confirmed_step_back_with_a_reason_is_recorded_and_audited(signed_in, 
     episode = CareEpisode.objects.get(pk=personas.chris_episode.pk)
     assert episode.phase == Phase.RAPPORT
     last = PhaseChange.objects.filter(episode=episode).last()
+    assert last is not None
     assert (last.from_phase, last.to_phase, last.note) == (
         Phase.EXPLORING,
         Phase.RAPPORT,
