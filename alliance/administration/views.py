@@ -38,6 +38,7 @@ from alliance.agreements.services import template_for, update_template
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import Actor, record
 from alliance.lib.domain_errors import cleaned, problems_lead_back_to, show_problems_on
+from alliance.lib.errors import DomainError
 from alliance.once.decorators import once_per_submission
 from alliance.practice.models import CareEpisode, Client, TherapistProfile
 from alliance.practice.services import (
@@ -411,6 +412,14 @@ def signal_adopt(request: AuthenticatedHttpRequest, reestimation_id: int) -> Htt
 @role_required(Role.ADMIN)
 @once_per_submission
 def signal_restore_model(request: AuthenticatedHttpRequest) -> HttpResponse:
+    problems_lead_back_to(
+        request, reverse("administration:signal-reestimate"), "Back to the re-estimation"
+    )
+    if request.POST.get("confirm") != "yes":
+        raise DomainError(
+            "Tick the box to confirm: the dropout risk then stops using this practice's own "
+            "coefficients."
+        )
     restore_shipped_dropout_model(
         actor=Actor.from_request(request),
         practice=request.user.practice,  # type: ignore[arg-type]

@@ -575,7 +575,12 @@ ACCESS: dict[str, list[Case]] = {
         )
     ],
     "administration:signal-restore-model": [
-        Case("back to the shipped coefficients", ok_for("alex eve"), method="POST")
+        Case(
+            "back to the shipped coefficients",
+            ok_for("alex eve"),
+            method="POST",
+            data=lambda p: {"confirm": "yes"},
+        )
     ],
     # The FHIR API (alliance/fhir): a signed-out caller gets 401, not the sign-in page.
     "fhir:questionnaires": [
