@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "alliance.fhir",
     "alliance.clinic",
     "alliance.portal",
+    "alliance.reminders",
     "alliance.administration",
     "alliance.demo",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("alliance.accounts.urls")),
     path("clinic/", include("alliance.clinic.urls")),
     path("portal/", include("alliance.portal.urls")),
+    path("reminders/", include("alliance.reminders.urls")),
     path("administration/", include("alliance.administration.urls")),
     path("agreements/", include("alliance.agreements.urls")),
     path("appointments/", include("alliance.appointments.urls")),

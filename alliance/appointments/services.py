@@ -23,23 +23,39 @@ from django.utils import timezone
 from alliance.agreements.terms import terms_for
 from alliance.appointments.access import hash_token
 from alliance.appointments.events import session_attended
-from alliance.appointments.models import Appointment, AppointmentStatus, CalendarFeed
+from alliance.appointments.models import (
+    Appointment,
+    AppointmentStatus,
+    CalendarFeed,
+    MoveRequest,
+    MoveRequestStatus,
+)
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
+from alliance.lib.encryption import InvalidToken
 from alliance.lib.errors import DomainError
 from alliance.practice.models import CareEpisode, TherapistProfile
 
 
 @transaction.atomic
 def schedule_appointment(
-    *, actor: Actor, episode: CareEpisode, start: datetime, end: datetime
+    *,
+    actor: Actor,
+    episode: CareEpisode,
+    start: datetime,
+    end: datetime,
+    series: uuid.UUID | None = None,
 ) -> Appointment:
     if end <= start:
         raise DomainError("An appointment must end after it starts.", field="end")
     if not episode.is_open:
         raise DomainError("This care episode has ended; no new appointments can be made.")
     appointment = Appointment.objects.create(
-        practice_id=episode.practice_id, episode=episode, scheduled_start=start, scheduled_end=end
+        practice_id=episode.practice_id,
+        episode=episode,
+        scheduled_start=start,
+        scheduled_end=end,
+        series=series,
     )
     record(
         actor=actor,
@@ -96,6 +112,8 @@ def record_attendance(
 CancelledBy = Literal["client", "therapist"]
 CANCELLED_BY: tuple[CancelledBy, ...] = ("client", "therapist")
 MAX_RECURRING = 52
+# How far ahead a session can be booked or moved to (also keeps date arithmetic in range).
+MAX_AHEAD = timedelta(days=2 * 366)
 TOKEN_PREFIX_LENGTH = 6
 
 
@@ -148,6 +166,7 @@ def book_recurring(
         raise DomainError(f"Book between 1 and {MAX_RECURRING} sessions at a time.", field="count")
     if first_start <= now:
         raise DomainError("The first session must be in the future.", field="first_start")
+    require_within_reach(first_start, now, "first_start")
     if not episode.is_open:
         raise DomainError("This care episode has ended; no new appointments can be made.")
     _lock_therapist(episode.therapist_id)
@@ -157,6 +176,8 @@ def book_recurring(
     local_first = timezone.localtime(first_start)
     starts = [local_first + timedelta(days=terms.frequency_days * n) for n in range(count)]
     busy = _busy_times(episode.therapist_id, starts[0], starts[-1] + length)
+    # A single session is a one-off booking, not a series of one.
+    series = uuid.uuid4() if count > 1 else None
     booking = Booking()
     for start in starts:
         end = start + length
@@ -164,10 +185,45 @@ def book_recurring(
             booking.skipped.append(start)
             continue
         booking.booked.append(
-            schedule_appointment(actor=actor, episode=episode, start=start, end=end)
+            schedule_appointment(actor=actor, episode=episode, start=start, end=end, series=series)
         )
         busy.append((start, end))
     return booking
+
+
+@transaction.atomic
+def book_one(
+    *, actor: Actor, episode: CareEpisode, start: datetime, now: datetime | None = None
+) -> Appointment:
+    """One session (a one-off booking: no series), ``session_minutes`` long, at a time the
+    therapist has free."""
+    now = now or timezone.now()
+    if start <= now:
+        raise DomainError("The session must be in the future.", field="start")
+    require_within_reach(start, now, "start")
+    if not episode.is_open:
+        raise DomainError("This care episode has ended; no new appointments can be made.")
+    _lock_therapist(episode.therapist_id)
+    end = start + timedelta(minutes=terms_for(episode).session_minutes)
+    if _busy_times(episode.therapist_id, start, end):
+        raise DomainError("There is already a session at that time.", field="start")
+    return schedule_appointment(actor=actor, episode=episode, start=start, end=end)
+
+
+def _changed(appointment: Appointment, now: datetime) -> list[str]:
+    """Raise the event's SEQUENCE (calendar apps replace their copy of a changed event only
+    when it goes up) and withdraw a move request the change overtakes; the fields to save."""
+    appointment.sequence += 1
+    appointment.changed_at = now
+    MoveRequest.objects.filter(appointment=appointment, status=MoveRequestStatus.PENDING).update(
+        status=MoveRequestStatus.WITHDRAWN, decided_at=now
+    )
+    return ["sequence", "changed_at"]
+
+
+def require_within_reach(start: datetime, now: datetime, field: str) -> None:
+    if start > now + MAX_AHEAD:
+        raise DomainError("Sessions can be booked at most two years ahead.", field=field)
 
 
 def _require_future_scheduled(appointment: Appointment, now: datetime, verb: str) -> None:
@@ -198,6 +254,7 @@ def reschedule(
         raise DomainError("This care episode has ended; its sessions cannot be moved.")
     if new_start <= now:
         raise DomainError("The new time must be in the future.", field="new_start")
+    require_within_reach(new_start, now, "new_start")
     new_end = new_start + (appointment.scheduled_end - appointment.scheduled_start)
     _lock_therapist(appointment.episode.therapist_id)
     busy = _busy_times(appointment.episode.therapist_id, new_start, new_end, exclude=appointment.pk)
@@ -206,7 +263,8 @@ def reschedule(
     previous = appointment.scheduled_start
     appointment.scheduled_start = new_start
     appointment.scheduled_end = new_end
-    appointment.save(update_fields=["scheduled_start", "scheduled_end"])
+    changed = _changed(appointment, now)
+    appointment.save(update_fields=["scheduled_start", "scheduled_end", *changed])
     record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -242,7 +300,8 @@ def cancel(
     late = is_late_cancellation(appointment, now=now, by=by)
     status = AppointmentStatus.LATE_CANCELLED if late else AppointmentStatus.CANCELLED
     appointment.status = status
-    appointment.save(update_fields=["status"])
+    changed = _changed(appointment, now)
+    appointment.save(update_fields=["status", *changed])
     record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -264,28 +323,47 @@ def feed_token_for(submission: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-@transaction.atomic
 def create_feed(
     *, actor: Actor, therapist: TherapistProfile, token: str | None = None
 ) -> tuple[CalendarFeed, str]:
-    """A new feed and its token (returned, never stored); any active feed is revoked. The
-    therapist's row is locked first, so two requests at once make one active feed after the
-    other, never two."""
-    TherapistProfile.objects.select_for_update().filter(pk=therapist.pk).first()
+    """A new feed and its token; any active feed is revoked (replacing a feed revokes the
+    old address). The token is kept encrypted, so that the therapist can see the address
+    again; it is encrypted here, before the write transaction opens."""
     token = token or secrets.token_urlsafe(32)
-    existing = CalendarFeed.objects.filter(token_hash=hash_token(token)).first()
-    if existing is not None:
-        return existing, token
-    for active in CalendarFeed.objects.active().filter(therapist=therapist):
-        revoke_feed(actor=actor, feed=active)
-    feed = CalendarFeed.objects.create(
+    feed = CalendarFeed(
         practice_id=therapist.practice_id,
         therapist=therapist,
         token_hash=hash_token(token),
         token_prefix=token[:TOKEN_PREFIX_LENGTH],
+        token=token,
     )
+    return _store_feed(actor=actor, therapist=therapist, feed=feed), token
+
+
+@transaction.atomic
+def _store_feed(*, actor: Actor, therapist: TherapistProfile, feed: CalendarFeed) -> CalendarFeed:
+    """The therapist's row is locked first, so two requests at once make one active feed
+    after the other, never two; the same token sent twice makes one feed."""
+    TherapistProfile.objects.select_for_update().filter(pk=therapist.pk).first()
+    existing = CalendarFeed.objects.filter(token_hash=feed.token_hash).first()
+    if existing is not None:
+        return existing
+    for active in CalendarFeed.objects.active().filter(therapist=therapist):
+        revoke_feed(actor=actor, feed=active)
+    feed.save()
     record(actor=actor, action=AuditAction.CREATE, target="calendar feed", obj=feed)
-    return feed, token
+    return feed
+
+
+def feed_token_of(feed: CalendarFeed) -> str:
+    """The feed's token, to show its address again ("" for a feed made before tokens were
+    kept, or one whose key is gone)."""
+    if not feed.is_active:
+        return ""
+    try:
+        return str(feed.token or "")
+    except InvalidToken:
+        return ""
 
 
 @transaction.atomic

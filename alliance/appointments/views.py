@@ -28,6 +28,7 @@ from alliance.appointments.services import (
     cancel,
     create_feed,
     feed_token_for,
+    feed_token_of,
     reschedule,
     revoke_feed,
 )
@@ -98,13 +99,20 @@ def _feed_page(
 ) -> HttpResponse:
     therapist = get_own_therapist_profile(request.user)
     feeds = list(CalendarFeed.objects.filter(therapist=therapist)[:10])
+    active = next((f for f in feeds if f.is_active), None)
+    token = feed_token_of(active) if active is not None else ""
     response = render(
         request,
         "appointments/calendar_feed.html",
         {
             "feeds": feeds,
-            "active": next((f for f in feeds if f.is_active), None),
+            "active": active,
             "new_url": new_url,
+            "active_url": (
+                request.build_absolute_uri(reverse("appointments:calendar-feed-ics", args=[token]))
+                if token
+                else ""
+            ),
         },
         status=status,
     )

@@ -5,11 +5,14 @@ client, and the published password every demo account shares. The steps
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.contrib.auth.hashers import make_password
 from django.db.models.functions import Lower
 
 from alliance.accounts.models import User
 from alliance.accounts.services import create_account
+from alliance.appointments.selfservice import set_working_hours
 from alliance.demo.build import DEMO_ACTOR, DemoBuild, DemoError
 from alliance.demo.episode_planning import (
     ADMIN,
@@ -55,6 +58,16 @@ def create_staff(build: DemoBuild) -> None:
         )
         build.therapists[spec.username] = profile
         build.users[spec.username] = profile.user
+        # Monday to Friday, 9–13 and 14–18: the week view has free slots to book from.
+        set_working_hours(
+            actor=DEMO_ACTOR,
+            therapist=profile,
+            stretches=[
+                (day, start, end)
+                for day in range(5)
+                for start, end in ((time(9), time(13)), (time(14), time(18)))
+            ],
+        )
     for staff in (SUPERVISOR, ADMIN):
         build.users[staff.username] = _create_staff_account(build.practice, staff)
     for username in SUPERVISED_BY_SAM:

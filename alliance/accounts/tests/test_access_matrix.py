@@ -30,9 +30,12 @@ from alliance.agreements.tests.helpers import (
 )
 from alliance.appointments.tests.helpers import (
     book_data,
+    chris_move_request,
+    chris_next,
     feed_token,
     new_feed_id,
     reschedule_data,
+    slot_data,
 )
 from alliance.conversation.tests.helpers import (
     casey_report,
@@ -740,6 +743,28 @@ ACCESS: dict[str, list[Case]] = {
         Case("dana's feed", everyone(OK), kwargs=lambda p: {"token": feed_token(p.dana_profile)}),
         Case("an unknown token", everyone(NOT_FOUND), kwargs=lambda p: {"token": "unknown-token"}),
     ],
+    # The calendar: each therapist her own; a client her own sessions.
+    "appointments:calendar-week": [Case("own week", ok_for("dana olga"))],
+    "appointments:calendar-day": [Case("own day", ok_for("dana olga"))],
+    "appointments:working-hours": [Case("own hours", ok_for("dana olga"))],
+    "appointments:book-slot": [
+        Case("the form", ok_for("dana olga")),
+        Case("chris's session", ok_for("dana"), method="POST", data=slot_data),
+    ],
+    "appointments:move-accept": [
+        Case("chris's request", ok_for("dana"), kwargs=chris_move_request, method="POST"),
+    ],
+    "appointments:move-decline": [
+        Case("chris's request", ok_for("dana"), kwargs=chris_move_request, method="POST"),
+    ],
+    "appointments:mine": [Case("own sessions", ok_for("chris casey"))],
+    "appointments:my-cancel": [
+        Case("chris's session", ok_for("chris"), kwargs=chris_next),
+        Case("chris's session", ok_for("chris"), kwargs=chris_next, method="POST"),
+    ],
+    "appointments:my-move": [Case("chris's session", ok_for("chris"), kwargs=chris_next)],
+    "reminders:settings": [Case("practice timing", ok_for("alex eve"))],
+    "reminders:mine": [Case("own choices", ok_for("chris casey"))],
 }
 
 

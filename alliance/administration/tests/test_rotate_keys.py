@@ -13,7 +13,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
+from alliance.appointments.models import CalendarFeed
+from alliance.appointments.services import create_feed
 from alliance.audit.models import AuditEvent
+from alliance.audit.services import Actor
 from alliance.conversation.models import ConversationReport, Transcript
 from alliance.conversation.tests.helpers import analysed
 from alliance.lib import encrypted_fields as module
@@ -33,6 +36,7 @@ KEY_B = Fernet.generate_key().decode()
 # Every value Alliance encrypts. A new EncryptedTextField is rotated without touching the
 # command; this list is here so that adding one (or losing one) is a visible decision.
 ROTATED = {
+    "appointments.CalendarFeed.token",
     "conversation.ConversationReport.coded_turns_json",
     "conversation.ConversationReport.figures_json",
     "conversation.Transcript.turns_json",
@@ -53,15 +57,18 @@ def all_raw() -> dict[str, dict[int, str]]:
         "turns": raw(Transcript, "turns_token"),
         "figures": raw(ConversationReport, "figures_token"),
         "coded": raw(ConversationReport, "coded_turns_token"),
+        "feed": raw(CalendarFeed, "token_token"),
     }
 
 
 @pytest.fixture
 def written_under_a(personas, settings):
-    """Five notes, a transcript and its report, all under KEY_A; KEY_B then put in front."""
+    """Five notes, a transcript and its report, a calendar feed, all under KEY_A; KEY_B then
+    put in front."""
     settings.ENCRYPTION_KEYS = [KEY_A]
     notes = [chris_note(personas, f"Note number {n}") for n in range(5)]
     transcript = analysed(personas)
+    create_feed(actor=Actor.system("rotation-test"), therapist=personas.dana_profile)
     settings.ENCRYPTION_KEYS = [KEY_B, KEY_A]
     return notes, transcript
 
@@ -97,7 +104,7 @@ def test_rotation_re_encrypts_every_value_so_the_old_key_can_go(written_under_a,
     assert "therapy_sessions.PrivateNote.body: 5 of 5 row(s) re-encrypted" in out
     assert "conversation.Transcript.turns_json: 1 of 1 row(s) re-encrypted" in out
     assert "  therapy_sessions.PrivateNote.body: 4/5 checked, 4 re-encrypted" in out  # progress
-    assert "Re-encrypted 8 value(s) in 4 encrypted field(s) with the newest key." in out
+    assert "Re-encrypted 9 value(s) in 5 encrypted field(s) with the newest key." in out
 
     settings.ENCRYPTION_KEYS = [KEY_B]  # the old key dropped: everything still reads
     after = all_raw()
@@ -116,14 +123,14 @@ def test_rotation_re_encrypts_every_value_so_the_old_key_can_go(written_under_a,
     # Running it again finds nothing left to do, and rewrites nothing.
     settings.ENCRYPTION_KEYS = [KEY_B, KEY_A]
     call_command("rotate_keys")
-    assert "Re-encrypted 0 value(s) in 4 encrypted field(s)" in capsys.readouterr().out
+    assert "Re-encrypted 0 value(s) in 5 encrypted field(s)" in capsys.readouterr().out
     assert all_raw() == after
 
 
 def test_the_rotation_writes_one_audit_row_with_counts_only(written_under_a):
     call_command("rotate_keys", verbosity=0)
     [event] = AuditEvent.objects.filter(target="encryption keys")
-    assert event.detail["rotated"] == 8
+    assert event.detail["rotated"] == 9
     assert event.detail["fields"]["therapy_sessions.PrivateNote.body"] == 5
     assert set(event.detail["fields"]) == ROTATED
     assert "Note number" not in str(event.detail)
@@ -211,7 +218,7 @@ def test_the_old_command_name_still_rotates_and_says_it_is_deprecated(written_un
     call_command("rotate_note_keys", "--batch-size", "3")
     captured = capsys.readouterr()
     assert "`alliance rotate_note_keys` is deprecated: use `alliance rotate_keys`" in captured.err
-    assert "Re-encrypted 8 value(s) in 4 encrypted field(s)" in captured.out
+    assert "Re-encrypted 9 value(s) in 5 encrypted field(s)" in captured.out
     [event] = AuditEvent.objects.filter(target="encryption keys")
     assert event.actor_role == "system"
 

@@ -40,3 +40,19 @@ def book_data(p: Personas) -> dict[str, Any]:
 
 def reschedule_data(p: Personas) -> dict[str, Any]:
     return {"new_start": local_input(days_ahead(10))}
+
+
+def slot_data(p: Personas) -> dict[str, Any]:
+    return {"start": days_ahead(9, hour=8).isoformat(), "episode": p.chris_episode.pk, "count": 1}
+
+
+def chris_move_request(p: Personas) -> dict[str, Any]:
+    from alliance.appointments.selfservice import request_move
+
+    appointment = p.chris_next_appointment
+    later = appointment.scheduled_start + timedelta(days=1)
+    return {"move_id": request_move(actor=HELPER, appointment=appointment, proposed_start=later).pk}
+
+
+def chris_next(p: Personas) -> dict[str, Any]:
+    return {"appointment_id": p.chris_next_appointment.pk}

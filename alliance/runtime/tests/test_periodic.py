@@ -58,6 +58,7 @@ def test_the_product_registers_its_periodic_jobs():
     assert {
         "signals.reevaluate_open_episodes",
         "measures.expire_overdue_forms",
+        "reminders.send_due",
         "runtime.prune",
     } <= names
     for job in periodic.jobs():
