@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 
+from django.http import HttpResponse
 from django.urls import reverse
 
 from alliance.audit.models import AuditEvent
@@ -23,8 +24,9 @@ def dashboard(signed_in, name="dana", **query) -> str:
     return html.unescape(response.content.decode())
 
 
-def supervised(signed_in, **query):
-    return signed_in("sam").get(reverse("clinic:supervised-clients"), query)
+def supervised(signed_in, **query) -> HttpResponse:
+    response: HttpResponse = signed_in("sam").get(reverse("clinic:supervised-clients"), query)
+    return response
 
 
 def rows(page: str) -> int:
