@@ -12,7 +12,7 @@ import pytest
 from alliance.demo.generator import load_demo_practice
 from alliance.demo.staff_and_clients import DEMO_PASSWORD
 from alliance.testing.axe import axe_violations, reachable_pages
-from alliance.testing.browser import DESKTOP, PHONE
+from alliance.testing.browser import ARTIFACTS_DIR, DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +50,10 @@ def test_every_page_of_the_persona_passes_axe(
         if found:
             problems[address] = [str(violation) for violation in found]
 
+    ARTIFACTS_DIR.mkdir(exist_ok=True)  # which pages were scanned, to look at
+    (ARTIFACTS_DIR / f"axe-pages-{username}-{device['viewport']['width']}.txt").write_text(
+        "\n".join(scanned) + "\n"
+    )
     assert len(scanned) >= 3, f"the walk found too few pages: {scanned}"
     report = "\n".join(f"{address}\n  " + "\n  ".join(lines) for address, lines in problems.items())
     assert not problems, (
