@@ -32,7 +32,12 @@ Per scenario, in a throwaway SQLite database:
    20 clients, so the figure does not depend on the number of simulated episodes);
 5. dropout (``dropout_figures``): the risk as it stood a day after each attended session; AUC
    and Brier score at the last attended session, dropouts against completers, and the best AUC
-   the scenario's ground truth allows (its oracle's true probability), where it has one.
+   the scenario's ground truth allows (its oracle's true probability), where it has one; the
+   calibration table by tenths of the predicted risk;
+6. the ceiling on observables (``simulation/ceiling.py``, skipped with ``--no-ceiling``): what
+   each injected dip left in the data, and what gradient boosting on everything the product
+   observes, trained with the truth labels on the tuning seeds 101-103, reaches for ruptures
+   and dropout on this run: the bound any rule is measured against.
 
 The last line is exactly (for the calibrated scenario, or the one scenario run):
 rupture_recall=<x> rupture_precision=<x> dropout_auc=<x> dropout_brier=<x> crisis_recall=<x>
@@ -58,6 +63,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if TYPE_CHECKING:
     from alliance.signals.catalogue import RuleSet
     from bench.dropout_calibration import DropoutFigures
+    from simulation.ceiling import Traces
     from simulation.episode import SimEpisode
     from simulation.metrics import AlertFigures, Figures
 
@@ -72,6 +78,11 @@ def main() -> None:
     parser.add_argument("--scenario", choices=(*SCENARIOS, "all"), default="all")
     parser.add_argument("--episodes", type=int, default=DEFAULT_EPISODES)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--no-ceiling",
+        action="store_true",
+        help="skip the ceiling on observables (trains two models on the tuning seeds)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="alliance-signals-bench-") as data_dir:
         os.environ["ALLIANCE_DATA_DIR"] = data_dir
@@ -80,12 +91,16 @@ def main() -> None:
         os.environ.setdefault("LOG_LEVEL", "WARNING")
         setup()
         names = SCENARIOS if args.scenario == "all" else (args.scenario,)
-        summaries = {name: run(name, args.episodes, args.seed) for name in names}
+        summaries = {
+            name: run(name, args.episodes, args.seed, not args.no_ceiling) for name in names
+        }
     print()
     print("Summary")
-    for name, summary in summaries.items():
+    for name, (summary, ceiling) in summaries.items():
         print(f"  {name:10} {summary}")
-    print(summaries.get("calibrated", summaries[names[-1]]))
+        if ceiling:
+            print(f"  {'':10} ceiling on observables: {ceiling}")
+    print(summaries.get("calibrated", summaries[names[-1]])[0])
 
 
 def setup() -> None:
@@ -129,7 +144,7 @@ def crisis_lines() -> tuple[list[str], list[str]]:
     return crisis, benign
 
 
-def run(name: str, episodes: int, seed: int) -> str:
+def run(name: str, episodes: int, seed: int, ceiling: bool = True) -> tuple[str, str]:
     from alliance.signals.catalogue import defaults
     from alliance.signals.engine import evaluate_practice, expected_bands, outcome_scales
     from simulation.metrics import Figures, count_alerts, score_crisis, score_ruptures
@@ -178,6 +193,7 @@ def run(name: str, episodes: int, seed: int) -> str:
     print_crisis(figures)
     print_alerts(alerts, alert_seconds)
     print_dropout(dropout)
+    bound = ceiling_figures(name, episodes, sims, figures, alerts, dropout) if ceiling else ""
     return (
         f"rupture_recall={figures.rupture_recall:.3f} "
         f"rupture_precision={figures.rupture_precision:.3f} "
@@ -186,7 +202,7 @@ def run(name: str, episodes: int, seed: int) -> str:
         f"false_crisis_per_1000={figures.false_crisis_per_1000:.2f} "
         f"alerts_per_therapist_week={alerts.per_therapist_week():.2f} "
         f"batch_seconds={batch_seconds:.1f}"
-    )
+    ), bound
 
 
 def read_back(
@@ -298,6 +314,91 @@ def print_dropout(d: DropoutFigures) -> None:
     best_brier = "n/a" if d.oracle_brier_all is None else f"{d.oracle_brier_all:.3f}"
     print(f"  AUC {d.auc_last:.3f} (best reachable from the scenario's ground truth: {best})")
     print(f"  Brier over every session {d.brier_all:.3f} (the true probability's: {best_brier})")
+    print("  calibration over every session, tenths of the predicted risk (predicted / observed):")
+    print("   " + "  ".join(f"{c.predicted:.3f}/{c.observed:.3f}" for c in d.deciles))
+
+
+# --- the ceiling on observables ---------------------------------------------------------------
+
+TUNING_SEEDS = (101, 102, 103)
+
+
+def ceiling_figures(
+    name: str,
+    episodes: int,
+    sims: list[SimEpisode],
+    figures: Figures,
+    alerts: AlertFigures,
+    dropout: DropoutFigures,
+) -> str:
+    """What the best model of the observables reaches on this run's episodes, trained with the
+    truth labels on the tuning seeds (simulation/ceiling.py), beside the engine."""
+    from simulation import ceiling
+    from simulation.metrics import CASELOAD
+
+    started = time.perf_counter()
+    train = [s for seed in TUNING_SEEDS for s in simulate(name, episodes, seed)]
+    grouped, each = ceiling.rupture_ceiling(train, sims)
+    drop = ceiling.dropout_ceiling(train, sims)
+    others = alerts.per_therapist_week() - CASELOAD * alerts.rupture_episodes / max(
+        alerts.client_weeks, 1
+    )
+    room = max(0.0, 3.0 - others)
+    fit = grouped.within(room)
+    print(
+        f"Ceiling on observables (gradient boosting with the truth labels, trained on seeds "
+        f"{', '.join(map(str, TUNING_SEEDS))}, scored here; {time.perf_counter() - started:.0f} s)"
+    )
+    print_traces(ceiling.traces(sims))
+    print(
+        f"  ruptures, a run of flagged moments one episode (as the product groups them): best "
+        f"recall at precision >= 0.60 {grouped.recall:.3f} (precision {grouped.precision:.3f}, "
+        f"{grouped.alerts:.2f} rupture episodes per therapist-week); best precision at recall "
+        f">= 0.80: {_or_none(grouped.best_precision_at_80)}"
+    )
+    print(
+        f"  the same within the alert budget (other alerts {others:.2f}, room {room:.2f}): "
+        f"recall {fit[0]:.3f} at precision {fit[1]:.3f} ({fit[2]:.2f} per therapist-week)"
+    )
+    each_fit = each.within(room)
+    print(
+        f"  upper bound, every flagged moment its own episode (one rupture counted several "
+        f"times): recall {each.recall:.3f} at precision {each.precision:.3f} "
+        f"({each.alerts:.2f} per therapist-week); precision at recall >= 0.80: "
+        f"{_or_none(each.best_precision_at_80)}; within the alert budget: recall "
+        f"{each_fit[0]:.3f} at precision {each_fit[1]:.3f} ({each_fit[2]:.2f} per therapist-week)"
+    )
+    print(
+        f"  the engine: recall {figures.rupture_recall:.3f} at precision "
+        f"{figures.rupture_precision:.3f}"
+    )
+    best = "n/a" if drop.oracle_auc_last is None else f"{drop.oracle_auc_last:.3f}"
+    print(
+        f"  dropout AUC at the last attended session: boosting on observables "
+        f"{drop.auc_last:.3f} (Brier {drop.brier_all:.3f}), the engine {dropout.auc_last:.3f}, "
+        f"the true probability (latent state, out of any model's reach) {best}"
+    )
+    return (
+        f"rupture_recall_at_p60={grouped.recall:.3f} within_budget={fit[0]:.3f} "
+        f"dropout_auc={drop.auc_last:.3f} (true probability {best})"
+    )
+
+
+def _or_none(value: float) -> str:
+    return f"{value:.3f}" if value else "unreachable"
+
+
+def print_traces(t: Traces) -> None:
+    if not t.recorded:
+        print(f"  what the injected dips left behind: not recorded by this scenario ({t.dips})")
+        return
+    print(
+        f"  what the {t.recorded} injected dips left behind: points off an answered total "
+        f">= 1 {t.share(t.in_total[1]):.3f}, >= 3 {t.share(t.in_total[3]):.3f}, >= 5 "
+        f"{t.share(t.in_total[5]):.3f}; a rupture comment {t.share(t.voiced):.3f}; a missed "
+        f"appointment {t.share(t.missed):.3f}; nothing at all {t.share(t.nothing):.3f}, at "
+        f"most 2 points and nothing else {t.share(t.faint):.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -25,6 +25,14 @@ class InjectedRupture:
     kind: str = "dip"  # "dip": a sudden drop; "drift": the slide of a disengaging client
     form: str = ""  # "confrontation", "withdrawal" or "disengagement" ("" when not recorded)
     shows: str = ""  # in the check-in "total", one "item" only, or "none" (comments, attendance)
+    # What the rupture left in the data, recorded by the calibrated scenarios (None: unknown):
+    # the most points it took off an answered check-in total in its window (against the same
+    # check-in without it; 0 when it hid above the ceiling or fell on unanswered check-ins),
+    # whether a rupture comment was written in the window, and whether an appointment in the
+    # window was missed (a no-show or late cancellation).
+    total_shift: int | None = None
+    voiced: bool | None = None
+    missed: bool | None = None
 
 
 @dataclass

@@ -15,6 +15,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from alliance.signals.evidence import (
     CheckIn,
@@ -49,6 +50,10 @@ class Observed:
     bad_days: list[datetime] = field(default_factory=list)
     crisis_refs: set[str] = field(default_factory=set)
     checkin_at: dict[int, datetime] = field(default_factory=dict)  # session -> check-in time
+    # session -> (latent check-in after a bad day, before rounding; answered with a total;
+    # the kind of comment written; points that ruptures showing in one item took off the
+    # total): what ``windows`` needs to say what a rupture left behind
+    shown: dict[int, tuple[float, bool, str, int]] = field(default_factory=dict)
 
 
 def magnitude(r: Rupture, j: int) -> float:
@@ -145,6 +150,8 @@ def observe_checkins(
         total = None if comment and rng.random() < p.blank_total else float(score)
         observed.checkins.append(CheckIn(ref, at, total, comment, _appointment_id(number, index)))
         observed.checkin_at[j] = at
+        item_drop = int(clamp(round(latent[j] - bad), 0, 40)) - score
+        observed.shown[j] = (latent[j] - bad, total is not None, kind, item_drop)
         if total is not None:
             observed.items[ref] = dict(zip(ITEMS, items, strict=True))
         if comment:
@@ -283,6 +290,7 @@ def windows(p: Params, course: Course, observed: Observed) -> list[InjectedRuptu
             kind="dip",
             form=r.form,
             shows=r.shows,
+            **_trace(course, observed, r, end_after(r.acute_last)),
         )
         for r in course.ruptures
         if r.onset <= last
@@ -301,6 +309,30 @@ def windows(p: Params, course: Course, observed: Observed) -> list[InjectedRuptu
                 )
             )
     return sorted(found, key=lambda r: r.start)
+
+
+def _trace(course: Course, observed: Observed, r: Rupture, end: datetime) -> dict[str, Any]:
+    """What rupture ``r`` left in the data from its onset to the session after its acute phase:
+    the most points it took off an answered total (the same check-in without it, every other
+    draw unchanged), a rupture comment, a missed appointment. Recorded, never drawn."""
+    shift = 0
+    voiced = False
+    for j in range(r.onset, r.acute_last + 2):
+        if j not in observed.shown:
+            continue
+        x, scored, kind, item_drop = observed.shown[j]
+        voiced = voiced or kind in ("confrontation", "withdrawal")
+        if scored and r.shows == "total":
+            without = clamp(round(x + magnitude(r, j)), 0, 40)
+            shift = max(shift, int(without - clamp(round(x), 0, 40)))
+        elif scored and r.shows == "item":
+            shift = max(shift, min(round(magnitude(r, j)), item_drop))
+    onset_at = next(a.at for a in course.appointments if a.session == r.onset)
+    missed = any(
+        onset_at < a.at <= end and a.status in ("no_show", "late_cancelled")
+        for a in course.appointments
+    )
+    return {"total_shift": shift, "voiced": voiced, "missed": missed}
 
 
 def label(course: Course) -> str:

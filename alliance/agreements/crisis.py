@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alliance.agreements.models import Agreement
+from django.db.models import OuterRef, Subquery
+
+from alliance.agreements.models import Agreement, AgreementVersion
 from alliance.agreements.sections import DEFAULT_SECTIONS
 from alliance.agreements.services import template_for
 from alliance.practice.models import CareEpisode, Practice
@@ -33,3 +35,15 @@ def crisis_procedure_for_episode(episode: CareEpisode) -> CrisisProcedure:
     """The procedure in the episode's own agreement, or the practice's if it has none yet."""
     agreement = Agreement.objects.filter(episode_id=episode.pk).first()
     return crisis_procedure(agreement, episode.practice)
+
+
+def crisis_texts(episode_ids: list[int]) -> dict[int, str]:
+    """The crisis section of each episode's current agreement version, in one query (episodes
+    without an agreement are left out)."""
+    latest = AgreementVersion.objects.filter(agreement=OuterRef("pk")).order_by("-number")
+    rows = (
+        Agreement.objects.filter(episode_id__in=episode_ids)
+        .annotate(crisis=Subquery(latest.values("sections__crisis")[:1]))
+        .values_list("episode_id", "crisis")
+    )
+    return {episode_id: str(text) for episode_id, text in rows if text}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.db.models import Prefetch
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role
+from alliance.agreements.crisis import crisis_texts
 from alliance.agreements.selectors import agreement_statuses, reviews_due
 from alliance.appointments.access import get_appointment_for_user
 from alliance.appointments.consistency import episodes_consistency
@@ -23,6 +24,12 @@ from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.clinic.caseload import caseload_lines, crisis_links
 from alliance.clinic.caseload_filters import CaseloadFilter, CaseloadFilterForm, filter_caseload
+from alliance.clinic.client_page import (
+    notes_page,
+    sessions_page,
+    summary_line,
+    transcripts_page,
+)
 from alliance.clinic.forms import AttendanceForm, PhaseChangeForm
 from alliance.clinic.supervision import (
     needs_attention,
@@ -44,7 +51,7 @@ from alliance.practice.access import (
     get_own_therapist_profile,
     get_supervised_therapist_for_user,
 )
-from alliance.practice.models import Phase, PhaseChange
+from alliance.practice.models import CareEpisode, Phase, PhaseChange
 from alliance.practice.phases import is_step_back
 from alliance.practice.services import change_phase
 from alliance.signals.attention import CrisisLink
@@ -97,6 +104,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @role_required(Role.THERAPIST, Role.SUPERVISOR)
 def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    """The client's page in sections (overview, measures, goals, agreement, sessions, notes,
+    transcripts); the sessions, notes and transcripts are paged (``?sessions=2`` and so on),
+    so that the page's size and its queries stay flat as the history grows."""
     client = get_client_for_user(request.user, client_id)
     now = timezone.now()
     episodes = list(
@@ -105,7 +115,8 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
         .select_related("therapist__user", "risk")
         .prefetch_related(
             Prefetch("phase_changes", queryset=PhaseChange.objects.select_related("changed_by")),
-            Prefetch("appointments", queryset=Appointment.objects.order_by("-scheduled_start")),
+            # For the consistency figures only: the list of appointments is paged.
+            Prefetch("appointments", queryset=Appointment.objects.order_by("scheduled_start")),
         )
     )
     responses = list(
@@ -113,7 +124,6 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
             "feedback_reply"
         )
     )
-    measures = episode_measures(episodes, responses, expected_lookups(episodes))
     record(
         actor=Actor.from_request(request),
         action=AuditAction.READ,
@@ -122,35 +132,50 @@ def client_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResp
         client=client,
     )
     can_change = request.user.role == Role.THERAPIST
+    context = _client_page_context(request, episodes, responses, now, can_change=can_change)
+    return render(request, "clinic/client_detail.html", {"client": client, **context})
+
+
+def _client_page_context(
+    request: AuthenticatedHttpRequest,
+    episodes: list[CareEpisode],
+    responses: list[MeasureResponse],
+    now: datetime,
+    *,
+    can_change: bool,
+) -> dict[str, object]:
+    ids = [episode.pk for episode in episodes]
     self_ratings = (
-        due_forms(
-            episodes_for_user(request.user, for_change=True).filter(client=client), "therapist"
-        )
+        due_forms(episodes_for_user(request.user, for_change=True).filter(pk__in=ids), "therapist")
         if can_change
         else []
     )
-    return render(
-        request,
-        "clinic/client_detail.html",
-        {
-            "client": client,
-            "episodes": episodes,
-            "episode_views": measures,
-            "safety": safety_answers(responses),
-            "now": now,
-            "can_change": can_change,
-            "phase_form": PhaseChangeForm(),
-            "attendance_form": AttendanceForm(),
-            "statuses": AppointmentStatus.choices,
-            "phases": Phase.choices,
-            "self_ratings": self_ratings,
-            "consistency": episodes_consistency(episodes, now),
-            "agreement_statuses": agreement_statuses(episodes, timezone.localdate()),
-            "goal_boards": episode_goal_boards([episode.pk for episode in episodes]),
-            "signal_panels": episode_signals(episodes, responses, now),
-            "rupture_types": RuptureType.choices,
-        },
-    )
+    safety = safety_answers(responses)
+    panels = episode_signals(episodes, responses, now)
+    statuses = agreement_statuses(episodes, timezone.localdate())
+    return {
+        "episodes": episodes,
+        "episode_views": episode_measures(episodes, responses, expected_lookups(episodes)),
+        "safety": safety,
+        "now": now,
+        "can_change": can_change,
+        "phase_form": PhaseChangeForm(),
+        "attendance_form": AttendanceForm(),
+        "statuses": AppointmentStatus.choices,
+        "phases": Phase.choices,
+        "self_ratings": self_ratings,
+        "consistency": episodes_consistency(episodes, now),
+        "agreement_statuses": statuses,
+        "goal_boards": episode_goal_boards(ids),
+        "signal_panels": panels,
+        "rupture_types": RuptureType.choices,
+        "summary": summary_line(episodes, panels, safety, statuses, len(self_ratings)),
+        "sessions": sessions_page(ids, request.GET),
+        "notes": notes_page(ids, request.GET, private_notes=can_change),
+        "transcripts": transcripts_page(request.user, ids, request.GET),
+        "crisis_texts": crisis_texts(ids),
+        "many_episodes": len(episodes) > 1,
+    }
 
 
 @require_POST
@@ -205,7 +230,11 @@ def appointment_attendance(request: AuthenticatedHttpRequest, appointment_id: in
             },
         )
     messages.success(request, "Attendance recorded.")
-    return redirect("clinic:client", client_id=client_id)
+    # Back to the page of appointments the form was on, at the row just recorded.
+    page = request.POST.get("sessions", "")
+    query = f"?sessions={page}" if page.isdigit() and page != "1" else ""
+    url = reverse("clinic:client", kwargs={"client_id": client_id})
+    return redirect(f"{url}{query}#appointment-{appointment.pk}")
 
 
 @role_required(Role.SUPERVISOR)

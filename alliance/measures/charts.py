@@ -7,11 +7,21 @@ numbers for screen readers and for anyone who prefers to read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 WIDTH, HEIGHT = 640, 220
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 40, 16, 12, 28
+# With bands (PHQ-9's "Minimal" … "Severe"), their names stand right of the plot, not over the
+# latest scores.
+PAD_RIGHT_BANDS = 150
+# A chart draws at most the last year: a six-year history squeezed into 640 units is unreadable,
+# and a page with one dot per session of six years grows with the history. The first score
+# still counts (reliable change is measured from it); the summary says what is not drawn.
+WINDOW = timedelta(days=365)
+# Month ticks: at most this many labels; beyond, every 2nd, 3rd, 6th or 12th month.
+MAX_X_TICKS = 7
+MONTH_STEPS = (1, 2, 3, 6, 12)
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,16 @@ class DrawnBand:
 class Tick:
     position: float
     label: str
+    anchor: str = "middle"  # "start" or "end" near an edge
+
+
+@dataclass(frozen=True)
+class LegendMarker:
+    """A kind of dot that means something (a ring: reliable change, a comment, above the
+    expected range), named in the legend."""
+
+    css_class: str
+    label: str
 
 
 @dataclass(frozen=True)
@@ -111,6 +131,9 @@ class Chart:
     expected_line: str = ""
     expected_label: str = ""
     extra_columns: tuple[str, ...] = ()  # table columns after the series'
+    markers: tuple[LegendMarker, ...] = ()  # the kinds of marked dots this chart has
+    x_grid: tuple[float, ...] = ()  # a faint vertical line at each month tick
+    not_drawn: int = 0  # earlier scores outside the window
 
     @property
     def plot_width(self) -> int:
@@ -171,12 +194,57 @@ class _Frame:
         return tuple(ticks)
 
     def x_ticks(self) -> tuple[Tick, ...]:
-        """The first and last dates, at the two ends (one date when they are the same)."""
+        """A tick at the start of each month in the range (every 2nd, 3rd, 6th or 12th month
+        when there are many), labelled "Mar", with the year on January and on the first tick;
+        within one month, the first and last dates."""
         if self.start is None or self.end is None:
             return ()
-        return (Tick(self.left, f"{self.start:%d %b}"),) + (
-            (Tick(self.right, f"{self.end:%d %b}"),) if self.end != self.start else ()
+        months = _month_starts(self.start, self.end)
+        if not months:
+            return self._with_ends(())
+        # At most one label per 90 units of plot: room for "Jun 2026" at a phone's larger font.
+        most = min(MAX_X_TICKS, max(2, int((self.right - self.left) // 90)))
+        step = next((n for n in MONTH_STEPS if len(months) / n <= most), 12)
+        shown = [m for m in months if (m.year * 12 + m.month - 1) % step == 0] or months[:1]
+        ticks = tuple(
+            Tick(
+                self.x_of(m),
+                f"{m:%b %Y}" if i == 0 or m.month == 1 else f"{m:%b}",
+                _tick_anchor(self.x_of(m), self.left, self.right),
+            )
+            for i, m in enumerate(shown)
         )
+        return ticks if len(ticks) > 2 else self._with_ends(ticks)
+
+    def _with_ends(self, ticks: tuple[Tick, ...]) -> tuple[Tick, ...]:
+        """A short range (one or two month starts) also names its first and last day, where
+        they do not crowd a month's label."""
+        assert self.start is not None and self.end is not None
+        ends: tuple[Tick, ...] = (Tick(self.left, f"{self.start.day} {self.start:%b}", "start"),)
+        if self.end.date() != self.start.date():
+            ends += (Tick(self.right, f"{self.end.day} {self.end:%b}", "end"),)
+        roomy = [end for end in ends if all(abs(end.position - t.position) > 80 for t in ticks)]
+        return tuple(sorted((*ticks, *roomy), key=lambda tick: tick.position))
+
+
+def _month_starts(start: datetime, end: datetime) -> list[datetime]:
+    """The first moments of the months that begin after ``start`` and by ``end``."""
+    found: list[datetime] = []
+    month = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    while True:
+        month = (month + timedelta(days=32)).replace(day=1)
+        if month > end:
+            return found
+        found.append(month)
+
+
+def _tick_anchor(position: float, left: float, right: float) -> str:
+    """Labels near an edge lean inwards, so that none is cut off."""
+    if position - left < 24:
+        return "start"
+    if right - position < 24:
+        return "end"
+    return "middle"
 
 
 def _expected_geometry(expected: ExpectedRange | None, frame: _Frame) -> tuple[str, str]:
@@ -191,12 +259,49 @@ def _expected_geometry(expected: ExpectedRange | None, frame: _Frame) -> tuple[s
 
 
 def _frame_for(
-    series: list[Series], expected: ExpectedRange | None, y_min: float, y_max: float
+    series: list[Series],
+    expected: ExpectedRange | None,
+    y_min: float,
+    y_max: float,
+    right: float = WIDTH - PAD_RIGHT,
 ) -> _Frame:
     times = [point.at for one in series for point in one.points]
     times += [point.at for point in expected.points] if expected is not None else []
     start, end = (min(times), max(times)) if times else (None, None)
-    return _Frame(start, end, y_min, y_max)
+    return _Frame(start, end, y_min, y_max, right=right)
+
+
+def _windowed(
+    series: list[Series], expected: ExpectedRange | None
+) -> tuple[list[Series], ExpectedRange | None, int]:
+    """The series and expected range within ``WINDOW`` of the latest moment, and how many
+    points were left out."""
+    times = [point.at for one in series for point in one.points]
+    if not times or max(times) - min(times) <= WINDOW:
+        return series, expected, 0
+    since = max(times) - WINDOW
+    kept = [replace(one, points=tuple(p for p in one.points if p.at >= since)) for one in series]
+    left_out = len(times) - sum(len(one.points) for one in kept)
+    if expected is not None:
+        expected = replace(expected, points=tuple(p for p in expected.points if p.at >= since))
+    return kept, expected, left_out
+
+
+# Which dots mean something, in the order the legend names them.
+_MARKERS = (
+    ("marked", "ringed black: reliable change since the first score"),
+    ("above-expected", "ringed red: above the expected range"),
+    ("has-note", "ringed yellow: with a comment (point at it, or see the table)"),
+)
+
+
+def _legend_markers(series: list[Series]) -> tuple[LegendMarker, ...]:
+    present = set()
+    for point in (point for one in series for point in one.points):
+        present |= {"has-note"} if point.note else set()
+        present |= {"marked"} if "reliable" in point.marker else set()
+        present |= {point.css_class} if point.css_class else set()
+    return tuple(LegendMarker(css, label) for css, label in _MARKERS if css in present)
 
 
 def line_chart(
@@ -213,7 +318,9 @@ def line_chart(
     y_step: float | None = None,
     expected: ExpectedRange | None = None,
 ) -> Chart:
-    frame = _frame_for(series, expected, y_min, y_max)
+    series, expected, not_drawn = _windowed(series, expected)
+    right = WIDTH - (PAD_RIGHT_BANDS if bands else PAD_RIGHT)
+    frame = _frame_for(series, expected, y_min, y_max, right)
     x_of, y_of = frame.x_of, frame.y_of
     drawn = tuple(
         DrawnSeries(
@@ -228,6 +335,9 @@ def line_chart(
         for band in bands or []
     )
     expected_area, expected_line = _expected_geometry(expected, frame)
+    x_ticks = frame.x_ticks()
+    if not_drawn:
+        summary += f"; the last 12 months are drawn ({not_drawn} earlier not shown)"
     return Chart(
         id=chart_id,
         title=title,
@@ -239,12 +349,16 @@ def line_chart(
         cutoff_y=y_of(cutoff) if cutoff is not None else None,
         cutoff_label=cutoff_label,
         y_ticks=frame.y_ticks(y_step or _tick_step(y_max - y_min)),
-        x_ticks=frame.x_ticks(),
+        x_ticks=x_ticks,
+        plot_right=int(right),
         rows=_table_rows(series, expected),
         expected_area=expected_area,
         expected_line=expected_line,
         expected_label=expected.label if expected is not None else "",
         extra_columns=(expected.column,) if expected is not None else (),
+        markers=_legend_markers(series),
+        x_grid=tuple(tick.position for tick in x_ticks if tick.anchor == "middle"),
+        not_drawn=not_drawn,
     )
 
 

@@ -115,6 +115,11 @@ class ExpectedBand(Protocol):
 ExpectedLookup = Callable[[str, float, datetime], ExpectedBand | None]
 EXPECTED_LABEL = "Expected range for clients who started at this level"
 ABOVE_EXPECTED = "above the expected range"
+# Where an expected range comes from, in a clinician's words (the engine's own name is kept in
+# the flag's explanation, behind "How this was worked out").
+SOURCE_WORDS = {
+    "default curve": "a typical course, until the practice has enough ended episodes of its own"
+}
 
 
 def outcome_charts(
@@ -188,7 +193,7 @@ def _outcome_points(
         )
     if not ranges:
         return tuple(points), None
-    label = f"{EXPECTED_LABEL} ({' and '.join(sources)})"
+    label = f"{EXPECTED_LABEL} ({' and '.join(SOURCE_WORDS.get(s, s) for s in sources)})"
     return tuple(points), ExpectedRange(label, tuple(ranges))
 
 

@@ -29,6 +29,7 @@ from alliance.signals.models import (
     FlagStatus,
     RuptureEpisode,
 )
+from alliance.signals.plain import consider, what_happened
 
 FEEDBACK_SHOWN = 10
 ACKNOWLEDGED_SHOWN = 10
@@ -53,6 +54,20 @@ class FlagLine:
     @property
     def is_crisis(self) -> bool:
         return self.flag.kind == FlagKind.CRISIS
+
+    @property
+    def what(self) -> str:
+        """What happened, in plain words (the rule's own words are in ``flag.explanation``)."""
+        return what_happened(self.flag.rule, self.flag.explanation)
+
+    @property
+    def consider(self) -> str:
+        return consider(self.flag.kind)
+
+    @property
+    def shown_evidence(self) -> tuple[EvidenceLine, ...]:
+        """The evidence to show beside the words: item ids of a form stay in the disclosure."""
+        return tuple(item for item in self.evidence if item.what != "safety item")
 
 
 @dataclass(frozen=True)
@@ -87,6 +102,15 @@ class EpisodeSignals:
     def shown(self) -> bool:
         """An open episode's signals, or an ended one's that still wait for the therapist."""
         return self.is_open or bool(self.open_flags or self.open_ruptures)
+
+    @property
+    def dropout_open(self) -> bool:
+        return self.dropout_flag is not None and self.dropout_flag.flag.is_open
+
+    @property
+    def needs_attention(self) -> bool:
+        """Anything open for the therapist: a flag, the dropout-risk flag or a rupture."""
+        return bool(self.open_flags or self.open_ruptures or self.dropout_open)
 
     @property
     def crisis_flags(self) -> tuple[FlagLine, ...]:
@@ -231,7 +255,9 @@ def _flags_and_ruptures(
                 rupture=rupture,
                 age_days=age_in_days(rupture.began_at, now),
                 repairs=rupture.repair_count,
-                first_explanation=own[0].explanation if own else rupture.description,
+                first_explanation=(
+                    what_happened(own[0].rule, own[0].explanation) if own else rupture.description
+                ),
             )
         )
     return flags, ruptures

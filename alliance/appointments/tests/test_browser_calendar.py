@@ -54,14 +54,8 @@ def test_therapist_books_from_her_week_and_client_cancels_late_on_a_phone(
     )
     assert booked.series is None and timezone.localtime(booked.scheduled_start).hour == 11
 
-    # A session in ten hours: cancelling it now is late.
-    start = (timezone.now() + timedelta(hours=10)).replace(second=0, microsecond=0)
-    soon = Appointment.objects.create(
-        practice=personas.practice,
-        episode=personas.chris_episode,
-        scheduled_start=start,
-        scheduled_end=start + timedelta(minutes=50),
-    )
+    soon = session_in_ten_hours(personas)  # cancelling it now is late
+    start = soon.scheduled_start
     assert send_due().sessions == 1 and send_due().sessions == 0  # the job runs twice: one email
     reminder = [m for m in mail.outbox if m.subject == "Your next session"]
     assert len(reminder) == 1 and reminder[0].to == ["chris@example.org"]
@@ -83,6 +77,16 @@ def test_therapist_books_from_her_week_and_client_cancels_late_on_a_phone(
     soon.refresh_from_db()
     assert soon.status == AppointmentStatus.LATE_CANCELLED
     assert send_due().sessions == 0  # a cancelled session is not reminded
+
+
+def session_in_ten_hours(personas) -> Appointment:
+    start = (timezone.now() + timedelta(hours=10)).replace(second=0, microsecond=0)
+    return Appointment.objects.create(
+        practice=personas.practice,
+        episode=personas.chris_episode,
+        scheduled_start=start,
+        scheduled_end=start + timedelta(minutes=50),
+    )
 
 
 def test_client_asks_to_move_on_a_phone_and_the_therapist_accepts(

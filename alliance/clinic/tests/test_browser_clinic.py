@@ -99,7 +99,10 @@ def test_attendance_form_works_without_javascript(new_page, live_server, persona
     with page.expect_navigation():
         row.get_by_role("button", name="Save").click()
 
-    assert page.url.endswith(f"/clinic/clients/{personas.chris_client.pk}/")
+    # Back on the client page, at the row just recorded.
+    assert page.url.endswith(
+        f"/clinic/clients/{personas.chris_client.pk}/#appointment-{appointment.pk}"
+    )
     expect(page.get_by_role("status")).to_contain_text("Attendance recorded.")
     expect(page.locator(f"#appointment-{appointment.pk} .status")).to_have_text("No-show")
     appointment.refresh_from_db()

@@ -73,7 +73,7 @@ def test_the_therapist_uploads_on_the_session_page_and_the_analysis_runs(signed_
     assert plain.status_code == 302 and plain["Location"] == report_url(transcript)
     html = dana.get(report_url(transcript)).content.decode()
     assert "Analysing…" not in html
-    assert "coded by test-rules 1" in html
+    assert "Coded on this server by test-rules 1." in html  # behind "How this was worked out"
     assert "Reflections per question" in html and "MITI 4.2.1: fair 1:1, good 2:1" in html
     assert "no threshold in MITI 4.2.1" in html
     # Example quotes link to their turn in the coded transcript below.

@@ -374,7 +374,7 @@ def test_line_chart_draws_points_left_to_right_in_time():
     assert client[1].y == chart.plot_top and client[2].y == chart.plot_bottom
     assert chart.series[0].polyline.split()[0] == f"{xs[0]:.1f},{client[0].y:.1f}"
     assert [tick.label for tick in chart.y_ticks] == ["0", "10", "20", "30", "40"]
-    assert [tick.label for tick in chart.x_ticks] == ["05 Jan", "26 Jan"]
+    assert [tick.label for tick in chart.x_ticks] == ["5 Jan", "26 Jan"]
     assert [cells for _, cells in chart.rows] == [
         ("10", "12"),
         ("40", "13"),
@@ -411,7 +411,7 @@ def test_one_point_sits_in_the_middle():
 
     [point] = chart.series[0].points
     assert point.x == (chart.plot_left + chart.plot_right) / 2
-    assert [tick.label for tick in chart.x_ticks] == ["05 Jan"]
+    assert [tick.label for tick in chart.x_ticks] == ["5 Jan"]
 
 
 def test_an_empty_series_makes_an_empty_chart():
@@ -483,3 +483,71 @@ def test_the_portal_charts_fit_a_phone(
         assert tick.evaluate("el => el.getBoundingClientRect().height") >= 9
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "portal-charts-phone")
+
+
+def _weekly(weeks: int, **point: object) -> tuple[Point, ...]:
+    return tuple(
+        Point(START + timedelta(weeks=i), 30, **point)  # type: ignore[arg-type]
+        for i in range(weeks)
+    )
+
+
+def test_months_are_ticked_at_their_first_day_with_the_year_on_the_first_and_on_january():
+    chart = _chart([Series("Client", "client", _weekly(40))])  # 5 Jan to 5 Oct
+
+    labels = [tick.label for tick in chart.x_ticks]
+    # Nine month starts, too many to label: every second month, counted from January.
+    assert labels == ["Mar 2026", "May", "Jul", "Sep"]
+    # Each tick sits where its month begins, inside the plot, with a faint line.
+    assert all(chart.plot_left < t.position < chart.plot_right for t in chart.x_ticks)
+    assert [t.anchor for t in chart.x_ticks] == ["middle"] * 4
+    assert len(chart.x_grid) == 4
+
+    short = _chart([Series("Client", "client", _weekly(10))])  # 5 Jan to 9 Mar
+    assert [tick.label for tick in short.x_ticks] == ["5 Jan", "Feb 2026", "Mar"]
+
+
+def test_a_long_history_draws_the_last_twelve_months_and_says_so():
+    chart = _chart([Series("Client", "client", _weekly(300))])
+
+    drawn = chart.series[0].points
+    assert len(drawn) == 53  # a year of weekly points, not six
+    assert chart.not_drawn == 300 - 53
+    assert "the last 12 months are drawn (247 earlier not shown)" in chart.summary
+    assert len(chart.rows) == 53
+    assert len(chart.x_ticks) <= 7
+
+
+def test_every_kind_of_marked_dot_is_named_in_the_legend():
+    marked = (
+        Point(START, 10),
+        Point(START + timedelta(weeks=1), 4, marker="reliable improvement"),
+        Point(
+            START + timedelta(weeks=2),
+            20,
+            marker="above the expected range",
+            css_class="above-expected",
+        ),
+        Point(START + timedelta(weeks=3), 12, note="Felt rushed"),
+    )
+    chart = _chart([Series("PHQ-9", "outcome", marked)])
+    assert [m.css_class for m in chart.markers] == ["marked", "above-expected", "has-note"]
+    assert "reliable change" in chart.markers[0].label
+
+    plain = _chart([Series("PHQ-9", "outcome", _points(10, 12))])
+    assert plain.markers == ()
+
+
+def test_band_names_stand_right_of_the_plot_not_over_the_scores():
+    bands = [BandSpec(0, 20, "Minimal", "band-0"), BandSpec(20, 40, "Moderately severe", "band-1")]
+    chart = line_chart(
+        chart_id="bands",
+        title="Bands",
+        summary="",
+        series=[Series("S", "outcome", _points(10, 30))],
+        y_min=0,
+        y_max=40,
+        bands=bands,
+    )
+    assert chart.width - chart.plot_right >= 120  # room for "Moderately severe"
+    assert max(p.x for p in chart.series[0].points) == chart.plot_right

@@ -74,7 +74,10 @@ def test_the_phq9_chart_shades_the_expected_range_along_the_scores(
     page = client_page(signed_in, personas)
     phq9 = _figure(page, f"outcome-{personas.chris_episode.pk}-phq9")
 
-    assert f'<span class="key expected">{LABEL} (default curve)</span>' in phq9
+    assert (
+        f'<span class="key expected">{LABEL} (a typical course, until the practice has enough '
+        "ended episodes of its own)</span>"
+    ) in phq9
     area = _polygon(phq9)
     line = _polyline(phq9, "outcome")
     assert len(area) == 2 * len(line) == 6

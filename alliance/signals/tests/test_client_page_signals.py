@@ -30,6 +30,7 @@ from alliance.signals.tests.helpers.clinic import (
     made_flag,
     made_rupture,
 )
+from alliance.testing.disclosure import jargon_outside_details, text_outside_details
 from alliance.testing.personas import SETUP
 from alliance.testing.queries import assert_does_not_grow, measure
 
@@ -67,8 +68,12 @@ def test_crisis_flags_come_first_with_a_form_that_needs_a_note(signed_in, person
         f'<textarea id="flag-note-{crisis.pk}" name="note" rows="2" maxlength="4000" required>'
         in (markup)
     )
+    # The rule and its settings are there for whoever asks, behind "How this was worked out".
     assert "Rule “Weak alliance from the start” (low_alliance.from_start)" in page
-    assert "with parameters checkins 3, cutoff 32" in page
+    assert "with the settings checkins 3, cutoff 32" in page
+    assert "How this was worked out" in page
+    assert jargon_outside_details(markup) == []
+    assert "Consider reviewing the goals and the way you work together" in page
 
 
 def test_a_blank_note_on_a_crisis_flag_is_refused_and_the_flag_stays_open(signed_in, personas):
@@ -102,7 +107,7 @@ def test_a_crisis_flag_acknowledged_with_a_note(signed_in, personas):
     )
     page = page_text(dana.get(client_url(personas)))
     assert "Acknowledged flags (1)" in page and "Called Chris, he is safe tonight." in page
-    assert "No open flags." in page
+    assert "Nothing open: no flags, no open ruptures." in page
 
 
 def test_other_flags_are_acknowledged_without_a_note(signed_in, personas):
@@ -152,11 +157,18 @@ def test_dropout_risk_is_shown_as_a_percent_with_each_factor_in_words(signed_in,
             },
         ],
     )
-    page = page_text(signed_in("dana").get(client_url(personas)))
+    response = signed_in("dana").get(client_url(personas))
+    page = page_text(response)
     assert "Dropout risk: high" in page
     assert "31 % chance of leaving without a planned ending" in page
-    assert "2 no-shows in the last 4 appointments (+15 percentage points; odds × 2.3)" in page
-    assert "early in therapy (2 sessions so far) (+6 percentage points; odds × 1.4)" in page
+    # The reasons in words; how much each adds (points, odds) behind "How this was worked out".
+    outside = text_outside_details(page_html(response))
+    assert "2 no-shows in the last 4 appointments" in outside
+    assert "early in therapy (2 sessions so far)" in outside
+    assert "percentage points" not in outside and "odds" not in outside
+    assert "2 no-shows in the last 4 appointments: 15 percentage points (odds × 2.3)" in page
+    assert "early in therapy (2 sessions so far): 6 percentage points (odds × 1.4)" in page
+    assert "Consider contacting the client" in outside
 
 
 def test_a_risk_stored_before_the_dropout_model_shows_its_words_only(signed_in, personas):
@@ -173,7 +185,9 @@ def test_a_risk_stored_before_the_dropout_model_shows_its_words_only(signed_in, 
 
 
 def test_the_engine_dropout_flag_sits_with_the_risk_and_can_be_acknowledged(signed_in, personas):
-    found_rupture(personas.chris_episode)  # a dip and no check-ins after sessions: high risk
+    # A dip from a middling level and no check-ins after sessions: high risk (above the 35 %
+    # threshold; the default dip from 36 to 24 sits between 30 and 35 %).
+    found_rupture(personas.chris_episode, [33, 34, 33, 33, 18])
     flag = Flag.objects.get(kind=FlagKind.DROPOUT_RISK)
     dana = signed_in("dana")
     markup = page_html(dana.get(client_url(personas)))

@@ -16,6 +16,7 @@ from alliance.signals.models import (
     RuptureStatus,
 )
 from alliance.signals.tests.helpers.clinic import checkin, found_rupture, made_rupture
+from alliance.testing.disclosure import jargon_outside_details
 from alliance.testing.queries import assert_does_not_grow, measure
 
 REPAIR = {
@@ -46,7 +47,8 @@ def test_dana_reads_a_rupture_the_engine_found(signed_in, personas):
     assert "Rupture: Chris Moreau" in page and "Not yet acknowledged" in page
     assert "Check-in dropped 12 points from the previous one (36 → 24)" in page
     assert "Rule “Drop from the previous check-in” (rupture.drop_from_previous)" in page
-    assert "with parameters points 5" in page
+    assert "with the settings points 5" in page
+    assert jargon_outside_details(response.content.decode()) == []
     assert "Baseline" in page and "check-in 36.2" in page
     assert "rupture began" in page and "flagged" in page  # the check-in table marks the dip
     assert "Acknowledge" in page and "Record repair" in page
