@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup dev-setup demo serve test lint typecheck imports test-sqlite test-postgres test-browser test-runtime-install chromium postgres lock clean
+.PHONY: setup dev-setup axe demo serve test lint typecheck imports test-sqlite test-postgres test-browser test-runtime-install chromium postgres lock clean
 
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 
@@ -65,7 +65,7 @@ test-postgres: dev-setup postgres
 	DATABASE_URL=$(PG_URL) ALLIANCE_TEST_DATABASE_NAME=test_alliance_$$$$ \
 		$(BIN)/pytest -m "not browser" -p no:cacheprovider --create-db -n 2
 
-test-browser: dev-setup chromium
+test-browser: dev-setup chromium axe
 	@echo "== browser tests in headless Chromium =="
 	env -u DATABASE_URL $(BIN)/pytest -m browser -p no:cacheprovider
 
@@ -73,6 +73,15 @@ test-browser: dev-setup chromium
 test-runtime-install: setup
 	@echo "== a server install: requirements.lock alone runs the demo and alliance serve =="
 	PYTHON=$(PYTHON) tools/check-runtime-install
+
+## axe-core for the accessibility scan of the browser tests, from the npm registry, exactly as
+## tools/axe/package-lock.json pins it (version and integrity hash). Not part of the product.
+AXE_JS := tools/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE_JS)
+
+$(AXE_JS): tools/axe/package.json tools/axe/package-lock.json
+	npm ci --prefix tools/axe --no-audit --no-fund --ignore-scripts
+	touch $@
 
 chromium:
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

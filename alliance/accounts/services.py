@@ -1,4 +1,4 @@
-"""Creating and deactivating accounts. Every write records who did it in the audit trail."""
+"""Creating, deactivating and reactivating accounts. Every write records who did it in the audit trail."""
 
 from __future__ import annotations
 
@@ -67,20 +67,40 @@ def create_account(
 
 
 @transaction.atomic
-def deactivate_account(*, actor: Actor, user: User) -> User:
+def deactivate_account(*, actor: Actor, user: User, reason: str = "") -> User:
+    """The person can no longer sign in; everything they wrote or that was written about them
+    stays. Reversed by ``reactivate_account``."""
     if actor.user is not None and actor.user.pk == user.pk:
         raise DomainError("You cannot deactivate your own account.")
     if not user.is_active:
         return user
     user.is_active = False
     user.save(update_fields=["is_active"])
+    _record_account_state(actor, user, "account deactivated", reason)
+    return user
+
+
+@transaction.atomic
+def reactivate_account(*, actor: Actor, user: User, reason: str = "") -> User:
+    """Undo a deactivation: the person can sign in again with their old password."""
+    if user.is_active:
+        return user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    _record_account_state(actor, user, "account reactivated", reason)
+    return user
+
+
+def _record_account_state(actor: Actor, user: User, target: str, reason: str) -> None:
     client = getattr(user, "client_record", None) if user.role == Role.CLIENT else None
+    detail = {"username": user.username}
+    if reason.strip():
+        detail["reason"] = reason.strip()[:500]
     record(
         actor=actor,
         action=AuditAction.CHANGE,
-        target="account deactivated",
+        target=target,
         obj=user,
         client=client,
-        detail={"username": user.username},
+        detail=detail,
     )
-    return user

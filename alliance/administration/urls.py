@@ -10,6 +10,7 @@ urlpatterns = [
     path("therapists/<int:therapist_id>/supervisors/", views.supervisors, name="supervisors"),
     path("clients/<int:client_id>/audit/", views.client_audit, name="client-audit"),
     path("accounts/<int:user_id>/deactivate/", views.deactivate, name="deactivate"),
+    path("accounts/<int:user_id>/reactivate/", views.reactivate, name="reactivate"),
     path("agreement/", views.agreement_template, name="agreement-template"),
     path("signals/", views.signal_rules, name="signal-rules"),
     path("signals/evaluate/", views.signal_evaluate, name="signal-evaluate"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance.accounts.decorators import AuthenticatedHttpRequest, role_required
 from alliance.accounts.models import Role, User
-from alliance.accounts.services import deactivate_account
+from alliance.accounts.services import deactivate_account, reactivate_account
 from alliance.administration.access import (
     get_account_for_admin,
     get_client_identity_for_admin,
@@ -25,12 +25,20 @@ from alliance.administration.access import (
     get_therapist_for_admin,
 )
 from alliance.administration.forms import AssignForm, SupervisorsForm, TherapistForm
+from alliance.administration.lists import (
+    PeopleFilter,
+    PeopleFilterForm,
+    filter_clients,
+    filter_staff,
+    filter_therapists,
+)
 from alliance.agreements.forms import AgreementTemplateForm
 from alliance.agreements.sections import PLACEHOLDERS
 from alliance.agreements.services import template_for, update_template
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import Actor, record
 from alliance.lib.domain_errors import cleaned, problems_lead_back_to, show_problems_on
+from alliance.lib.errors import DomainError
 from alliance.once.decorators import once_per_submission
 from alliance.practice.models import CareEpisode, Client, TherapistProfile
 from alliance.practice.services import (
@@ -66,25 +74,45 @@ FORM_TEMPLATE = "administration/form.html"
 @role_required(Role.ADMIN)
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     practice_id = request.practice_id
-    open_episodes = CareEpisode.objects.open().select_related("therapist__user")
-    clients = (
-        Client.objects.filter(practice_id=practice_id)
-        .select_related("user")
-        .prefetch_related(Prefetch("episodes", queryset=open_episodes, to_attr="open_episodes"))
-    )
-    therapists = (
+    in_practice = (
         TherapistProfile.objects.filter(practice_id=practice_id)
         .select_related("user")
-        .prefetch_related("supervisors")
-        .order_by("user__last_name")
+        .order_by("user__last_name", "user__first_name", "pk")
     )
-    staff = User.objects.filter(
-        practice_id=practice_id, role__in=[Role.SUPERVISOR, Role.ADMIN]
-    ).order_by("role", "last_name")
+    problems_lead_back_to(request, reverse("administration:home"), "Show everyone")
+    form = PeopleFilterForm(request.GET, therapists=list(in_practice))
+    chosen = PeopleFilter.from_form(cleaned(form))
+    open_episodes = CareEpisode.objects.open().select_related("therapist__user")
+    clients = filter_clients(
+        Client.objects.filter(practice_id=practice_id)
+        .select_related("user")
+        .prefetch_related(Prefetch("episodes", queryset=open_episodes, to_attr="open_episodes")),
+        chosen,
+    )
+    # Therapists are listed unless the search asks only for clients of one of them.
+    shown_therapists = (
+        []
+        if chosen.therapist
+        else filter_therapists(in_practice.prefetch_related("supervisors"), chosen)
+    )
+    staff = (
+        []
+        if chosen.therapist
+        else filter_staff(
+            User.objects.filter(practice_id=practice_id, role__in=[Role.SUPERVISOR, Role.ADMIN]),
+            chosen,
+        ).order_by("role", "last_name")
+    )
     return render(
         request,
         "administration/home.html",
-        {"clients": clients, "therapists": therapists, "staff": staff},
+        {
+            "clients": clients,
+            "therapists": shown_therapists,
+            "staff": staff,
+            "filter_form": form,
+            "filtering": chosen.active,
+        },
     )
 
 
@@ -143,14 +171,36 @@ def assign(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     return redirect("administration:home")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.ADMIN)
 @once_per_submission
 def deactivate(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
+    """A GET asks for confirmation (nothing happens in one click); the POST deactivates."""
+    account = get_account_for_admin(request.user, user_id)
+    if request.method != "POST":
+        return render(request, "administration/deactivate.html", {"account": account})
+    problems_lead_back_to(request, reverse("administration:home"), "Back to practice admin")
+    deactivate_account(
+        actor=Actor.from_request(request),
+        user=account,
+        reason=request.POST.get("reason", "")[:500],
+    )
+    messages.success(
+        request,
+        f"Deactivated {account.display_name}; they can no longer sign in. "
+        "Reactivate the account to undo this.",
+    )
+    return redirect("administration:home")
+
+
+@require_POST
+@role_required(Role.ADMIN)
+@once_per_submission
+def reactivate(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     account = get_account_for_admin(request.user, user_id)
     problems_lead_back_to(request, reverse("administration:home"), "Back to practice admin")
-    deactivate_account(actor=Actor.from_request(request), user=account)
-    messages.success(request, f"Deactivated {account.display_name}; they can no longer sign in.")
+    reactivate_account(actor=Actor.from_request(request), user=account)
+    messages.success(request, f"Reactivated {account.display_name}; they can sign in again.")
     return redirect("administration:home")
 
 
@@ -338,6 +388,14 @@ def signal_adopt(request: AuthenticatedHttpRequest, reestimation_id: int) -> Htt
 @role_required(Role.ADMIN)
 @once_per_submission
 def signal_restore_model(request: AuthenticatedHttpRequest) -> HttpResponse:
+    problems_lead_back_to(
+        request, reverse("administration:signal-reestimate"), "Back to the re-estimation"
+    )
+    if request.POST.get("confirm") != "yes":
+        raise DomainError(
+            "Tick the box to confirm: the dropout risk then stops using this practice's own "
+            "coefficients."
+        )
     restore_shipped_dropout_model(
         actor=Actor.from_request(request),
         practice=request.user.practice,  # type: ignore[arg-type]

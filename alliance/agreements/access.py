@@ -1,6 +1,6 @@
 """The only way to fetch therapy agreements for a signed-in person, built on the care-episode
 rules of ``alliance.practice.access``: the therapist changes, their supervisor reads, the client
-reads their own, admins see none. Anything else is a 404."""
+reads their own once it is shared (never a draft), admins see none. Anything else is a 404."""
 
 from __future__ import annotations
 
@@ -13,9 +13,16 @@ from alliance.practice.access import episodes_for_user
 
 
 def agreements_for_user(user: User, *, for_change: bool = False) -> QuerySet[Agreement]:
-    return Agreement.objects.filter(
+    """The agreements ``user`` may see; a client sees only those their therapist has shared
+    (a draft is invisible to them, as if it did not exist)."""
+    visible = Agreement.objects.filter(
         episode__in=episodes_for_user(user, for_change=for_change).values("pk")
-    ).select_related("episode__client", "episode__therapist__user", "episode__practice")
+    )
+    if user.role == Role.CLIENT:
+        visible = visible.filter(shared_at__isnull=False)
+    return visible.select_related(
+        "episode__client", "episode__therapist__user", "episode__practice"
+    )
 
 
 def get_agreement_for_user(user: User, agreement_id: int, *, for_change: bool = False) -> Agreement:

@@ -21,7 +21,9 @@ class CrisisProcedure:
 
 
 def crisis_procedure(agreement: Agreement | None, practice: Practice) -> CrisisProcedure:
-    version = agreement.versions.order_by("-number").first() if agreement else None
+    """A draft agreement is not the client's yet: until it is shared, the practice's text."""
+    shared = agreement if agreement is not None and agreement.is_shared else None
+    version = shared.versions.order_by("-number").first() if shared else None
     if version is not None:
         text = version.sections.get("crisis", "")
     else:

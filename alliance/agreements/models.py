@@ -32,6 +32,12 @@ class Agreement(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # The last review: a new version, or a "reviewed, no change" event.
     reviewed_at = models.DateTimeField(default=timezone.now)
+    # A draft until the therapist shares it: the client sees nothing of it before then, and
+    # every version saved after that is shown to the client at once (services.share_agreement).
+    shared_at = models.DateTimeField(null=True, blank=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -42,6 +48,10 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"agreement for {self.episode}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.shared_at is not None
 
 
 class AgreementVersion(models.Model):

@@ -7,6 +7,8 @@ filled from the agreement's terms when an agreement is drafted.
 
 from __future__ import annotations
 
+import re
+
 SECTION_TITLES: dict[str, str] = {
     "roles": "Our roles",
     "purpose": "What we are working towards",
@@ -96,3 +98,35 @@ def fill(text: str, values: dict[str, int]) -> str:
     for name, value in values.items():
         text = text.replace("{" + name + "}", str(value))
     return text
+
+
+# What is left for the practice or the therapist to write: words in square brackets, and any
+# ``{placeholder}`` left in braces. An agreement holding either cannot be shared with the client.
+UNFILLED = re.compile(r"\[[^\[\]\n]{1,300}\]|\{[a-z_]{1,40}\}")
+
+
+def unfilled(sections: dict[str, str]) -> list[tuple[str, str]]:
+    """(section title, placeholder) for every placeholder still in ``sections``, in reading
+    order."""
+    return [
+        (SECTION_TITLES[key], found.group(0))
+        for key in SECTION_KEYS
+        for found in UNFILLED.finditer(sections.get(key) or "")
+    ]
+
+
+def unfilled_message(
+    sections: dict[str, str], *, doing: str, besides: dict[str, str] | None = None
+) -> str | None:
+    """The problem in words, or None when nothing is left to fill in (nothing but what
+    ``besides`` already held)."""
+    already = set(unfilled(besides)) if besides is not None else set()
+    left = [found for found in unfilled(sections) if found not in already]
+    if not left:
+        return None
+    listed = "; ".join(f"“{title}”: {text}" for title, text in left[:5])
+    more = f" and {len(left) - 5} more" if len(left) > 5 else ""
+    return (
+        f"The agreement still has parts to fill in, so it cannot be {doing}: {listed}{more}. "
+        "Edit the agreement and replace them with your own words."
+    )

@@ -22,6 +22,7 @@ class AgreementStatus:
     version_number: int = 0
     acknowledged: bool = False
     due: bool = False
+    shared: bool = False  # False: a draft the client cannot see yet
 
     @property
     def episode_id(self) -> int:
@@ -82,6 +83,7 @@ def agreement_statuses(episodes: Iterable[CareEpisode], today: date) -> list[Agr
                 version_number=agreement.current_number,
                 acknowledged=agreement.acknowledged,
                 due=due,
+                shared=agreement.is_shared,
             )
         )
     return statuses

@@ -16,7 +16,13 @@ from alliance.agreements.models import (
     AgreementTemplate,
     AgreementVersion,
 )
-from alliance.agreements.sections import DEFAULT_SECTIONS, SECTION_KEYS, SECTION_TITLES, fill
+from alliance.agreements.sections import (
+    DEFAULT_SECTIONS,
+    SECTION_KEYS,
+    SECTION_TITLES,
+    fill,
+    unfilled_message,
+)
 from alliance.agreements.terms import SessionTerms, terms_of
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
@@ -126,6 +132,12 @@ def save_version(
     current = current_version(agreement)
     if cleaned == current.sections and terms == terms_of(current):
         raise DomainError("Nothing has changed since the current version.")
+    # A shared agreement shows every new version to the client at once: no new placeholders
+    # there (one shared before drafts existed may still hold some of its own; they may stay).
+    if agreement.is_shared and (
+        problem := unfilled_message(cleaned, doing="shown to the client", besides=current.sections)
+    ):
+        raise DomainError(problem)
     version = _create_version(actor, agreement, current.number + 1, cleaned, terms, note.strip())
     agreement.reviewed_at = version.created_at
     agreement.save(update_fields=["reviewed_at"])
@@ -138,6 +150,33 @@ def save_version(
         detail={"version": version.number},
     )
     return version
+
+
+@transaction.atomic
+def share_agreement(*, actor: Actor, agreement: Agreement) -> Agreement:
+    """Show the drafted agreement to the client, who can then read and acknowledge it. Refused
+    while the current version still has placeholders. Sharing twice changes nothing."""
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.is_shared:
+        return locked
+    if not agreement.episode.is_open:
+        raise DomainError("This care episode has ended.")
+    current = current_version(locked)
+    if problem := unfilled_message(current.sections, doing="shared with the client yet"):
+        raise DomainError(problem)
+    locked.shared_at = timezone.now()
+    locked.shared_by = actor.user
+    locked.save(update_fields=["shared_at", "shared_by"])
+    record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target="agreement shared",
+        obj=locked,
+        client_id=agreement.episode.client_id,
+        detail={"version": current.number},
+    )
+    agreement.shared_at, agreement.shared_by = locked.shared_at, locked.shared_by
+    return locked
 
 
 @transaction.atomic
@@ -190,6 +229,8 @@ def acknowledge(*, actor: Actor, version: AgreementVersion) -> Acknowledgement:
     episode = version.agreement.episode
     if user is None or episode.client.user_id != user.pk:
         raise DomainError("Only the client can acknowledge their agreement.")
+    if not version.agreement.is_shared:
+        raise DomainError("Your therapist has not shared this agreement with you yet.")
     existing = Acknowledgement.objects.filter(version=version, user=user).first()
     if existing is not None:
         return existing

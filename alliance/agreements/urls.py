@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:agreement_id>/", views.detail, name="detail"),
     path("<int:agreement_id>/edit/", views.edit, name="edit"),
     path("<int:agreement_id>/reviewed/", views.reviewed, name="reviewed"),
+    path("<int:agreement_id>/share/", views.share, name="share"),
     path("mine/", views.own_agreement, name="own"),
     path(
         "mine/versions/<int:version_id>/acknowledge/",

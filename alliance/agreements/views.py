@@ -21,13 +21,14 @@ from alliance.agreements.crisis import crisis_procedure
 from alliance.agreements.diff import SectionDiff, diff_versions
 from alliance.agreements.forms import AgreementForm
 from alliance.agreements.models import Agreement, AgreementVersion
-from alliance.agreements.sections import SECTION_KEYS, SECTION_TITLES
+from alliance.agreements.sections import SECTION_KEYS, SECTION_TITLES, unfilled
 from alliance.agreements.services import (
     acknowledge,
     draft_agreement,
     mark_reviewed,
     review_due,
     save_version,
+    share_agreement,
 )
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
@@ -52,7 +53,11 @@ def draft(request: AuthenticatedHttpRequest, episode_id: int) -> HttpResponse:
         return redirect("agreements:detail", agreement_id=existing.pk)
     problems_lead_back_to_client(request, episode.client_id)
     agreement = draft_agreement(actor=Actor.from_request(request), episode=episode)
-    messages.success(request, "Agreement drafted from the practice template. Edit it together.")
+    messages.success(
+        request,
+        "Agreement drafted from the practice template. It is a draft: your client sees it only "
+        "once you share it. Edit it together first.",
+    )
     return redirect("agreements:edit", agreement_id=agreement.pk)
 
 
@@ -102,8 +107,26 @@ def detail(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse
             "diff_from": old,
             "diff_to": new,
             "back": back,
+            "unfilled": unfilled(current.sections),
         },
     )
+
+
+@require_POST
+@role_required(Role.THERAPIST)
+@once_per_submission
+def share(request: AuthenticatedHttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request.user, agreement_id, for_change=True)
+    problems_lead_back_to(
+        request, reverse("agreements:detail", args=[agreement.pk]), "Back to the agreement"
+    )
+    share_agreement(actor=Actor.from_request(request), agreement=agreement)
+    messages.success(
+        request,
+        f"Shared: {agreement.episode.client.first_name} can now read the agreement and "
+        "acknowledge it in their portal.",
+    )
+    return redirect("agreements:detail", agreement_id=agreement.pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -13,7 +13,14 @@ from alliance.measures.progress import (
     latest_scores,
 )
 from alliance.practice.models import CareEpisodeQuerySet
-from alliance.signals.attention import NOTHING, Attention, attention_for, by_attention
+from alliance.signals.attention import (
+    NOTHING,
+    Attention,
+    CrisisLink,
+    attention_for,
+    by_attention,
+)
+from alliance.signals.models import Flag, FlagKind, FlagStatus
 
 
 @dataclass(frozen=True)
@@ -43,3 +50,18 @@ def caseload_lines(episodes: CareEpisodeQuerySet) -> list[CaseloadLine]:
         for row in rows
     ]
     return by_attention(lines, attention, lambda line: line.row.episode.pk)
+
+
+def crisis_links(episodes: CareEpisodeQuerySet) -> list[CrisisLink]:
+    """The urgent banner's lines for ``episodes``: those with an unacknowledged crisis flag (one
+    query), whatever a search on the page shows."""
+    flagged = (
+        episodes.filter(
+            pk__in=Flag.objects.filter(kind=FlagKind.CRISIS, status=FlagStatus.OPEN).values(
+                "episode_id"
+            )
+        )
+        .select_related("client")
+        .order_by("client__last_name", "client__first_name", "pk")
+    )
+    return [CrisisLink(episode.client, episode.pk) for episode in flagged]

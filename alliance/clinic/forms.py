@@ -9,6 +9,8 @@ class PhaseChangeForm(forms.Form):
     note = forms.CharField(
         label="Why now?", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Sent by the confirmation page of a step back to an earlier phase (clinic/phase_confirm.html).
+    confirm_step_back = forms.BooleanField(required=False)
 
 
 class AttendanceForm(forms.Form):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from alliance.accounts.models import User
@@ -47,6 +47,18 @@ class TherapistSummary:
 class AttentionLine:
     episode: CareEpisode
     attention: Attention
+
+
+def supervised_therapists(supervisor: User) -> QuerySet[TherapistProfile]:
+    """The therapists ``supervisor`` supervises in their practice, by name."""
+    if supervisor.practice_id is None:
+        return TherapistProfile.objects.none()
+    practice_id: int = supervisor.practice_id
+    return (
+        TherapistProfile.objects.filter(supervisors=supervisor, practice_id=practice_id)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
 
 
 def needs_attention(supervisor: User) -> list[AttentionLine]:

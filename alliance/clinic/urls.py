@@ -14,6 +14,7 @@ urlpatterns = [
         name="appointment-attendance",
     ),
     path("supervision/", views.supervision, name="supervision"),
+    path("supervision/clients/", views.supervised_clients, name="supervised-clients"),
     path(
         "supervision/therapists/<int:therapist_id>/",
         views.supervised_caseload,

@@ -22,7 +22,8 @@ from alliance.appointments.models import Appointment, AppointmentStatus
 from alliance.appointments.services import record_attendance
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
-from alliance.clinic.caseload import caseload_lines
+from alliance.clinic.caseload import caseload_lines, crisis_links
+from alliance.clinic.caseload_filters import CaseloadFilter, CaseloadFilterForm, filter_caseload
 from alliance.clinic.client_page import (
     notes_page,
     sessions_page,
@@ -30,9 +31,14 @@ from alliance.clinic.client_page import (
     transcripts_page,
 )
 from alliance.clinic.forms import AttendanceForm, PhaseChangeForm
-from alliance.clinic.supervision import needs_attention, supervision_overview, with_alert_load
+from alliance.clinic.supervision import (
+    needs_attention,
+    supervised_therapists,
+    supervision_overview,
+    with_alert_load,
+)
 from alliance.goals.selectors import episode_goal_boards
-from alliance.lib.domain_errors import cleaned
+from alliance.lib.domain_errors import cleaned, problems_lead_back_to
 from alliance.lib.form_problems import problems_lead_back_to_client
 from alliance.measures.models import MeasureResponse
 from alliance.measures.progress import safety_answers
@@ -46,6 +52,7 @@ from alliance.practice.access import (
     get_supervised_therapist_for_user,
 )
 from alliance.practice.models import CareEpisode, Phase, PhaseChange
+from alliance.practice.phases import is_step_back
 from alliance.practice.services import change_phase
 from alliance.signals.attention import CrisisLink
 from alliance.signals.expected import expected_lookups
@@ -58,18 +65,28 @@ from alliance.signals.selectors import episode_signals
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     therapist = get_own_therapist_profile(request.user)
     show_ended = request.GET.get("show") == "all"
-    episodes = episodes_for_user(request.user).for_therapist(therapist)
-    if not show_ended:
-        episodes = episodes.open()
-    rows = caseload_lines(episodes)
-    record(actor=Actor.from_request(request), action=AuditAction.READ, target="caseload")
+    problems_lead_back_to(request, reverse("clinic:dashboard"), "Show the whole caseload")
+    form = CaseloadFilterForm(request.GET)
+    chosen = CaseloadFilter.from_form(cleaned(form))
+    caseload = episodes_for_user(request.user).for_therapist(therapist)
+    episodes = caseload if show_ended else caseload.open()
+    rows = caseload_lines(filter_caseload(episodes, chosen))
+    record(
+        actor=Actor.from_request(request),
+        action=AuditAction.READ,
+        target="caseload",
+        detail={"search": chosen.used} if chosen.active else None,
+    )
     return render(
         request,
         "clinic/dashboard.html",
         {
             "therapist": therapist,
             "rows": rows,
-            "crisis_lines": [
+            # A search never hides a crisis: the banner is about the whole caseload.
+            "crisis_lines": crisis_links(caseload.open())
+            if chosen.active
+            else [
                 CrisisLink(line.row.episode.client, line.row.episode.pk)
                 for line in rows
                 if line.attention.urgent
@@ -79,6 +96,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
             "show_ended": show_ended,
             "agreement_reviews_due": reviews_due([line.row.episode for line in rows]),
+            "filter_form": form,
+            "filtering": chosen.active,
         },
     )
 
@@ -166,11 +185,20 @@ def episode_phase(request: AuthenticatedHttpRequest, episode_id: int) -> HttpRes
     episode = get_episode_for_user(request.user, episode_id, for_change=True)
     problems_lead_back_to_client(request, episode.client_id)
     data = cleaned(PhaseChangeForm(request.POST))
+    to_phase = Phase(data["phase"])
+    if is_step_back(episode.phase, to_phase) and not data["confirm_step_back"]:
+        # Nothing is recorded until the step back is confirmed, with its reason.
+        return render(
+            request,
+            "clinic/phase_confirm.html",
+            {"episode": episode, "to_phase": to_phase, "note": data["note"]},
+        )
     change_phase(
         actor=Actor.from_request(request),
         episode=episode,
-        to_phase=Phase(data["phase"]),
+        to_phase=to_phase,
         note=data["note"],
+        step_back_confirmed=data["confirm_step_back"],
     )
     messages.success(request, f"Moved to the phase “{Phase(episode.phase).label}”.")
     return redirect("clinic:client", client_id=episode.client_id)
@@ -247,4 +275,25 @@ def supervised_caseload(request: AuthenticatedHttpRequest, therapist_id: int) ->
     )
     return render(
         request, "clinic/supervised_caseload.html", {"therapist": therapist, "rows": rows}
+    )
+
+
+@role_required(Role.SUPERVISOR)
+def supervised_clients(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Find a client across the supervisor's therapists: by name, phase, flag, risk, therapist."""
+    therapists = list(supervised_therapists(request.user))
+    problems_lead_back_to(request, reverse("clinic:supervision"), "Back to your therapists")
+    form = CaseloadFilterForm(request.GET, therapists=therapists)
+    chosen = CaseloadFilter.from_form(cleaned(form))
+    rows = caseload_lines(filter_caseload(episodes_for_user(request.user).open(), chosen))
+    record(
+        actor=Actor.from_request(request),
+        action=AuditAction.READ,
+        target="caseload search",
+        detail={"search": chosen.used},
+    )
+    return render(
+        request,
+        "clinic/supervised_clients.html",
+        {"rows": rows, "filter_form": form, "filtering": chosen.active, "show_therapist": True},
     )

@@ -29,6 +29,7 @@ from alliance.agreements.services import (
     draft_agreement,
     mark_reviewed,
     save_version,
+    share_agreement,
     template_for,
 )
 from alliance.agreements.terms import terms_of
@@ -112,7 +113,9 @@ def create_agreements(build: DemoBuild) -> None:
         if item is not due and _is_due(build, version_at, last_change, weeks):
             reviewed_at = _review_at(build, item, last_change, weeks)
             written.reviews.append(_reviewed(build, item, agreement, reviewed_at))
+        # Shared with the client once its purpose is written together.
         agreement.created_at, agreement.reviewed_at = drafted, reviewed_at
+        agreement.shared_at = version_at
         written.agreements.append(agreement)
         build.agreements += 1
         if item is not unacknowledged:
@@ -139,7 +142,7 @@ class _AgreementRows:
         """Back-dated in one query per model (the services stamp "now")."""
         AgreementVersion.objects.bulk_update(self.versions, ["created_at"])
         AgreementReview.objects.bulk_update(self.reviews, ["reviewed_at"])
-        Agreement.objects.bulk_update(self.agreements, ["created_at", "reviewed_at"])
+        Agreement.objects.bulk_update(self.agreements, ["created_at", "reviewed_at", "shared_at"])
         Acknowledgement.objects.bulk_update(self.acknowledgements, ["acknowledged_at"])
 
 
@@ -184,6 +187,7 @@ def _draft_with_purpose(
         terms=terms_of(first),
         note="Purpose written together.",
     )
+    agreement = share_agreement(actor=item.therapist, agreement=agreement)
     return agreement, first, second
 
 

@@ -239,6 +239,13 @@ class CareEpisode(models.Model):
     def is_open(self) -> bool:
         return self.status != EpisodeStatus.ENDED
 
+    @property
+    def next_phase(self) -> Phase | None:
+        """The phase the phase form offers first (alliance/practice/phases.py)."""
+        from alliance.practice.phases import next_phase
+
+        return next_phase(self.phase)
+
 
 class PhaseChange(models.Model):
     """One step in an episode's phase history; the first row records the starting phase."""

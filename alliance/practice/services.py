@@ -31,6 +31,7 @@ from alliance.practice.models import (
     Style,
     TherapistProfile,
 )
+from alliance.practice.phases import is_step_back
 
 
 @transaction.atomic
@@ -286,11 +287,34 @@ def assign_client(
 
 
 @transaction.atomic
-def change_phase(*, actor: Actor, episode: CareEpisode, to_phase: Phase, note: str = "") -> None:
+def change_phase(
+    *,
+    actor: Actor,
+    episode: CareEpisode,
+    to_phase: Phase,
+    note: str = "",
+    step_back_confirmed: bool = False,
+) -> None:
+    """Move the episode to ``to_phase``. A step back to an earlier phase must be confirmed and
+    say why (the reason stays in the phase history); it is never an accident of a form."""
     if not episode.is_open:
         raise DomainError("This care episode has ended; its phase can no longer change.")
     if episode.phase == to_phase:
         raise DomainError(f"The episode is already in the phase {to_phase.label!r}.", field="phase")
+    step_back = is_step_back(episode.phase, to_phase)
+    if step_back and not step_back_confirmed:
+        raise DomainError(
+            f"“{to_phase.label}” comes before “{Phase(episode.phase).label}”: confirm the step "
+            "back first.",
+            field="phase",
+        )
+    note = note.strip()
+    if step_back and not note:
+        raise DomainError(
+            f"Say why the episode steps back to “{to_phase.label}”: the reason stays in its "
+            "phase history.",
+            field="note",
+        )
     PhaseChange.objects.create(
         episode=episode,
         from_phase=episode.phase,
@@ -307,7 +331,11 @@ def change_phase(*, actor: Actor, episode: CareEpisode, to_phase: Phase, note: s
         target="phase",
         obj=episode,
         client=episode.client,
-        detail={"from": previous, "to": str(to_phase)},
+        detail={
+            "from": previous,
+            "to": str(to_phase),
+            **({"step_back": True} if step_back else {}),
+        },
     )
 
 

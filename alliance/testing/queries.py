@@ -100,7 +100,13 @@ def answer_due_forms(episode: CareEpisode) -> None:
 
 def walk_phases(episode: CareEpisode, phases: list[Phase]) -> None:
     for phase in phases:
-        change_phase(actor=GROW, episode=episode, to_phase=phase, note=f"Now {phase.label}.")
+        change_phase(
+            actor=GROW,
+            episode=episode,
+            to_phase=phase,
+            note=f"Now {phase.label}.",
+            step_back_confirmed=True,
+        )
 
 
 def add_clients(therapist: TherapistProfile, count: int, *, past: int = 3) -> list[CareEpisode]:

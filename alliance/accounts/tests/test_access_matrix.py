@@ -250,6 +250,7 @@ ACCESS: dict[str, list[Case]] = {
         ),
     ],
     "clinic:supervision": [Case("overview", ok_for("sam"))],
+    "clinic:supervised-clients": [Case("search across supervised therapists", ok_for("sam"))],
     "clinic:supervised-caseload": [
         Case("dana", ok_for("sam"), kwargs=lambda p: {"therapist_id": p.dana_profile.pk}),
         Case("olga", ok_for(), kwargs=lambda p: {"therapist_id": p.olga_profile.pk}),
@@ -593,8 +594,18 @@ ACCESS: dict[str, list[Case]] = {
         Case("erin", ok_for("eve"), kwargs=erin),
     ],
     "administration:deactivate": [
+        Case("dana, the question", ok_for("alex"), kwargs=lambda p: {"user_id": p.dana.pk}),
         Case("dana", ok_for("alex"), kwargs=lambda p: {"user_id": p.dana.pk}, method="POST"),
         Case("chris", ok_for("alex"), kwargs=lambda p: {"user_id": p.chris.pk}, method="POST"),
+        Case(
+            "erin",
+            ok_for("eve"),
+            kwargs=lambda p: {"user_id": p.erin_client.user_id},
+            method="POST",
+        ),
+    ],
+    "administration:reactivate": [
+        Case("dana", ok_for("alex"), kwargs=lambda p: {"user_id": p.dana.pk}, method="POST"),
         Case(
             "erin",
             ok_for("eve"),
@@ -642,7 +653,12 @@ ACCESS: dict[str, list[Case]] = {
         )
     ],
     "administration:signal-restore-model": [
-        Case("back to the shipped coefficients", ok_for("alex eve"), method="POST")
+        Case(
+            "back to the shipped coefficients",
+            ok_for("alex eve"),
+            method="POST",
+            data=lambda p: {"confirm": "yes"},
+        )
     ],
     # The FHIR API (alliance/fhir): a signed-out caller gets 401, not the sign-in page.
     "fhir:questionnaires": [
@@ -724,6 +740,14 @@ ACCESS: dict[str, list[Case]] = {
         ),
     ],
     "agreements:reviewed": [
+        Case(
+            "chris",
+            ok_for("dana"),
+            kwargs=lambda p: {"agreement_id": chris_agreement(p).pk},
+            method="POST",
+        ),
+    ],
+    "agreements:share": [
         Case(
             "chris",
             ok_for("dana"),

@@ -65,7 +65,7 @@ def test_saving_changes_new_agreements_and_not_existing_ones(signed_in, personas
 def test_a_client_without_an_agreement_reads_the_practice_crisis_procedure(signed_in, personas):
     signed_in("alex").post(URL, template_data(crisis="Ring 0800 000 000 at any hour."))
     html = signed_in("casey").get(reverse("agreements:crisis")).content.decode()
-    # The number is a tel: link (crisis numbers are tappable on a phone).
+    # The number is a tel: link on the crisis page (agreements/templates/agreements/crisis.html).
     assert 'Ring <a class="tel" href="tel:0800000000">0800 000 000</a> at any hour.' in html
 
 

@@ -177,7 +177,13 @@ def test_the_shipped_coefficients_can_be_restored(signed_in, personas):
     row = made_reestimation(personas.practice.pk)
     alex = signed_in("alex")
     alex.post(adopt_url(row))
-    assert alex.post(reverse("administration:signal-restore-model")).status_code == 302
+    unconfirmed = alex.post(reverse("administration:signal-restore-model"))
+    assert unconfirmed.status_code == 400
+    assert b"Tick the box to confirm" in unconfirmed.content
+    assert (
+        alex.post(reverse("administration:signal-restore-model"), {"confirm": "yes"}).status_code
+        == 302
+    )
     stored = SignalSettings.objects.get(practice=personas.practice)
     assert stored.dropout_model is None
     assert stored.overrides == {"rupture.drop_from_previous": {"points": 7.0}}

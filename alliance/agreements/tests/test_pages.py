@@ -16,7 +16,7 @@ from alliance.agreements.access import get_agreement_for_user
 from alliance.agreements.models import Acknowledgement
 from alliance.agreements.services import acknowledge, current_version, save_version
 from alliance.agreements.terms import DEFAULT_TERMS
-from alliance.agreements.tests.helpers import SETUP, agreement_for, edit_data
+from alliance.agreements.tests.helpers import SETUP, agreement_for, edit_data, fill_in_and_share
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import Actor
 from alliance.practice.models import Phase
@@ -60,7 +60,10 @@ def test_the_client_page_shows_the_version_and_whether_it_is_acknowledged(signed
     agreement = personas.chris_episode.agreement
     assert response.headers["Location"] == reverse("agreements:edit", args=[agreement.pk])
     page = dana.get(url).content.decode()
-    assert "Therapy agreement, version 1" in page and "not yet acknowledged" in page
+    assert "Therapy agreement, version 1" in page and "draft, not shared with the client" in page
+    fill_in_and_share(agreement)
+    page = dana.get(url).content.decode()
+    assert "Therapy agreement, version 2" in page and "not yet acknowledged" in page
     acknowledge(actor=Actor(personas.chris), version=current_version(agreement))
     assert ">acknowledged<" in dana.get(url).content.decode()
 
@@ -207,6 +210,8 @@ def test_the_agreement_page_queries_do_not_grow_with_the_history(signed_in, pers
             actor=SETUP,
             episode=personas.chris_episode,
             to_phase=Phase.EXPLORING if number % 2 == 0 else Phase.RAPPORT,
+            note="Back to rapport after a rupture.",
+            step_back_confirmed=True,
         )
     big = measure(dana, url)
 

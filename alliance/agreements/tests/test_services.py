@@ -17,10 +17,11 @@ from alliance.agreements.services import (
     mark_reviewed,
     review_due,
     save_version,
+    share_agreement,
     template_for,
 )
 from alliance.agreements.terms import DEFAULT_TERMS, SessionTerms, terms_for
-from alliance.agreements.tests.helpers import SETUP, agreement_for
+from alliance.agreements.tests.helpers import SETUP, agreement_for, filled_in
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import Actor
 from alliance.lib.errors import DomainError
@@ -174,9 +175,10 @@ def test_every_change_writes_an_audit_row(personas):
     version = save_version(
         actor=dana,
         agreement=agreement,
-        sections=_edited(current_version(agreement), payment="Paid monthly."),
+        sections=filled_in(_edited(current_version(agreement), payment="Paid monthly.")),
         terms=DEFAULT_TERMS,
     )
+    share_agreement(actor=dana, agreement=agreement)
     acknowledge(actor=chris, version=version)
     acknowledge(actor=chris, version=version)
     mark_reviewed(actor=dana, agreement=agreement)
@@ -185,6 +187,7 @@ def test_every_change_writes_an_audit_row(personas):
     assert [(row.actor, row.action, row.target) for row in rows] == [
         (personas.dana, "create", "therapy agreement"),
         (personas.dana, "change", "therapy agreement"),
+        (personas.dana, "change", "agreement shared"),
         (personas.chris, "change", "agreement acknowledged"),
         (personas.dana, "change", "agreement reviewed"),
     ]
