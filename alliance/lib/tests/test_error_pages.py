@@ -55,7 +55,7 @@ def test_a_client_page_of_someone_else_looks_exactly_like_a_missing_one(signed_i
     [
         ("clinic:episode-phase", {"episode_id": 1}),
         ("clinic:appointment-attendance", {"appointment_id": 1}),
-        ("administration:deactivate", {"user_id": 1}),
+        ("administration:reactivate", {"user_id": 1}),
         ("accounts:logout", {}),
     ],
 )
