@@ -16,6 +16,7 @@ urlpatterns = [
     path("portal/", include("alliance.portal.urls")),
     path("reminders/", include("alliance.reminders.urls")),
     path("administration/", include("alliance.administration.urls")),
+    path("practice/", include("alliance.practice.urls")),
     path("agreements/", include("alliance.agreements.urls")),
     path("appointments/", include("alliance.appointments.urls")),
     path("sessions/", include("alliance.sessions.urls")),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from alliance.accounts.models import Role, User
 from alliance.audit.models import AuditAction
@@ -49,7 +49,13 @@ def create_account(
                 raise DomainError(" ".join(error.messages), field="password") from None
         user.set_password(password)
     with transaction.atomic():
-        user.save()
+        try:
+            with transaction.atomic():  # a savepoint: the other request's insert came first
+                user.save()
+        except IntegrityError:
+            raise DomainError(
+                f"The username {username!r} is already taken.", field="username"
+            ) from None
         record(
             actor=actor,
             action=AuditAction.CREATE,

@@ -8,4 +8,5 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("keepalive/", views.keepalive, name="keepalive"),
+    path("invitation/<str:uidb64>/<str:token>/", views.invitation, name="invitation"),
 ]

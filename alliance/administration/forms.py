@@ -47,18 +47,6 @@ class TherapistForm(AccountFields):
         return [language.strip() for language in raw.split(",") if language.strip()]
 
 
-class ClientForm(AccountFields):
-    therapist = forms.ModelChoiceField(
-        queryset=TherapistProfile.objects.none(),
-        required=False,
-        empty_label="Assign later",
-    )
-
-    def __init__(self, *args: Any, practice_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["therapist"].queryset = active_therapists(practice_id)  # type: ignore[attr-defined]
-
-
 class AssignForm(forms.Form):
     therapist = forms.ModelChoiceField(queryset=TherapistProfile.objects.none())
     modality = forms.ChoiceField(choices=Modality.choices, initial=Modality.OTHER)

@@ -6,7 +6,6 @@ app_name = "administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("therapists/new/", views.add_therapist, name="add-therapist"),
-    path("clients/new/", views.add_client, name="add-client"),
     path("clients/<int:client_id>/assign/", views.assign, name="assign"),
     path("therapists/<int:therapist_id>/supervisors/", views.supervisors, name="supervisors"),
     path("clients/<int:client_id>/audit/", views.client_audit, name="client-audit"),

@@ -24,7 +24,7 @@ from alliance.administration.access import (
     get_reestimation_for_admin,
     get_therapist_for_admin,
 )
-from alliance.administration.forms import AssignForm, ClientForm, SupervisorsForm, TherapistForm
+from alliance.administration.forms import AssignForm, SupervisorsForm, TherapistForm
 from alliance.administration.lists import (
     PeopleFilter,
     PeopleFilterForm,
@@ -43,7 +43,6 @@ from alliance.once.decorators import once_per_submission
 from alliance.practice.models import CareEpisode, Client, TherapistProfile
 from alliance.practice.services import (
     assign_client,
-    create_client,
     create_therapist,
     set_supervisors,
 )
@@ -150,29 +149,6 @@ def add_therapist(request: AuthenticatedHttpRequest) -> HttpResponse:
         bio=data["bio"],
     )
     messages.success(request, f"Added therapist {therapist}.")
-    return redirect("administration:home")
-
-
-@role_required(Role.ADMIN)
-@once_per_submission
-def add_client(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ClientForm(request.POST or None, practice_id=request.practice_id)
-    if (page := _form_page(request, form, "Add a client")) is not None:
-        return page
-    data = cleaned(form)
-    actor = Actor.from_request(request)
-    client = create_client(
-        actor=actor,
-        practice=request.user.practice,  # type: ignore[arg-type]
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        email=data["email"],
-        username=data["username"],
-        password=data["password"],
-    )
-    if data["therapist"] is not None:
-        assign_client(actor=actor, client=client, therapist=data["therapist"])
-    messages.success(request, f"Added client {client}.")
     return redirect("administration:home")
 
 

@@ -24,7 +24,8 @@ from alliance.conversation.models import (
     coded_turn_json,
 )
 from alliance.lib.errors import DomainError
-from alliance.practice.models import TherapistProfile
+from alliance.practice.consents import require_consent
+from alliance.practice.models import ConsentKind, TherapistProfile
 
 
 def upload_transcript(
@@ -47,6 +48,7 @@ def upload_transcript(
     SQLite (BEGIN IMMEDIATE) takes the database's write lock for every other request."""
     if actor.user is None:
         raise DomainError("Only a signed-in therapist can upload a transcript.")
+    require_consent(appointment.episode.client, ConsentKind.TRANSCRIPT_ANALYSIS)
     parsed: ParsedTranscript = parse_transcript(data, filename=filename, speakers=speakers)
     transcript = Transcript(
         appointment=appointment,

@@ -8,6 +8,8 @@ from django.tasks import task
 
 from alliance.audit.services import Actor
 from alliance.conversation.models import Transcript
+from alliance.practice.consents import has_consent
+from alliance.practice.models import ConsentKind
 
 logger = logging.getLogger(__name__)
 
@@ -19,8 +21,16 @@ def analyze_transcript(transcript_id: int) -> bool:
     from alliance.conversation.analysis import analyse
     from alliance.conversation.services import mark_analysis_failed, store_report
 
-    transcript = Transcript.objects.filter(pk=transcript_id).first()
+    transcript = (
+        Transcript.objects.select_related("appointment__episode").filter(pk=transcript_id).first()
+    )
     if transcript is None:
+        return False
+    if not has_consent(transcript.appointment.episode.client_id, ConsentKind.TRANSCRIPT_ANALYSIS):
+        mark_analysis_failed(
+            transcript_id=transcript_id,
+            reason="The client has revoked consent to the analysis of session transcripts.",
+        )
         return False
     try:
         analysis = analyse(transcript.turns())

@@ -28,6 +28,8 @@ from alliance.conversation.services import (
 )
 from alliance.once.decorators import once_per_submission
 from alliance.practice.access import get_own_therapist_profile, get_supervised_therapist_for_user
+from alliance.practice.consents import without_consent
+from alliance.practice.models import ConsentKind
 from alliance.sessions.access import get_session_for_user
 
 POLL_SECONDS = 2
@@ -75,6 +77,9 @@ def upload(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpRespon
             "form": form,
             "problem": problem,
             "max_turns": MAX_TURNS,
+            "without_consent": without_consent(
+                appointment.episode.client, ConsentKind.TRANSCRIPT_ANALYSIS
+            ),
         },
         status=status,
     )

@@ -188,11 +188,15 @@ SPECIAL_SHAPES = (STEADY, DRIFTING, COMPLETED)
 FIXED_SHAPES = (
     EpisodeShape(Phase.EXPLORING, EpisodeStatus.PAUSED),
     EpisodeShape(Phase.LASTING_CHANGE, EpisodeStatus.PAUSED),
-    EpisodeShape(Phase.LASTING_CHANGE, EpisodeStatus.ENDED, EndReason.MUTUAL),
+    # Ended episodes of every reason a therapist can record (the practice's own dropout
+    # figures and re-estimation read them).
+    EpisodeShape(Phase.LASTING_CHANGE, EpisodeStatus.ENDED, EndReason.COMPLETED),
     EpisodeShape(
         Phase.EXPLORING, EpisodeStatus.ENDED, EndReason.CLIENT_WITHDREW, Attendance.WITHDREW
     ),
+    EpisodeShape(Phase.EXPLORING, EpisodeStatus.ENDED, EndReason.CLIENT_CHOSE_TO_STOP),
     EpisodeShape(Phase.RAPPORT, EpisodeStatus.ENDED, EndReason.REFERRED),
+    EpisodeShape(Phase.LASTING_CHANGE, EpisodeStatus.ENDED, EndReason.OTHER),
     *(EpisodeShape(phase) for phase in PHASE_ORDER),
 )
 ACTIVE_PHASE_WEIGHTS = {

@@ -19,13 +19,31 @@ from alliance.demo.episode_planning import (
     plan_episodes,
     transition_sessions,
 )
-from alliance.practice.models import CareEpisode, Phase, PhaseChange
+from alliance.practice.models import CareEpisode, EndReason, Phase, PhaseChange
 
 SESSION_LENGTH = timedelta(minutes=50)
 
 
 def plan_the_episodes(build: DemoBuild) -> None:
     build.plans = plan_episodes(build.rng, build.today)
+
+
+# What the therapist wrote for the client at the end, by how the episode ended (synthetic).
+ENDING_SUMMARIES = {
+    EndReason.COMPLETED: (
+        "We met to work on the worry that kept you awake, and you found ways to put it down "
+        "in the evening. Keep the wind-down routine and the worry list; you know where we are "
+        "if you want a check-in."
+    ),
+    EndReason.REFERRED: (
+        "You and I agreed that a specialist service fits what you need now better than weekly "
+        "sessions here. The referral letter has gone; you can come back to us at any time."
+    ),
+    EndReason.CLIENT_CHOSE_TO_STOP: (
+        "You decided to stop for now, and that is your choice to make. Thank you for the work "
+        "we did together; the door stays open."
+    ),
+}
 
 
 def create_episodes(build: DemoBuild) -> None:
@@ -43,6 +61,9 @@ def create_episodes(build: DemoBuild) -> None:
             end_reason=plan.shape.end_reason or "",
             started_on=plan.started_on,
             ended_on=plan.ended_on,
+            ending_summary=ENDING_SUMMARIES.get(plan.shape.end_reason, "")
+            if plan.shape.end_reason
+            else "",
         )
         for plan in build.plans
     ]

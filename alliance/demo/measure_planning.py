@@ -158,7 +158,11 @@ def _measure_roles(
     for index in generic:
         if index in taken:
             continue
-        gave_up = plans[index].shape.end_reason in (EndReason.CLIENT_WITHDREW, EndReason.REFERRED)
+        gave_up = plans[index].shape.end_reason in (
+            EndReason.CLIENT_WITHDREW,
+            EndReason.CLIENT_CHOSE_TO_STOP,
+            EndReason.REFERRED,
+        )
         if gave_up or rng.random() < 0.2:
             roles[index].outcome = OutcomeCourse.FLAT
     return roles

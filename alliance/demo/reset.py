@@ -27,6 +27,7 @@ from alliance.measures.models import FormRequest, MeasureResponse, MeasureSchedu
 from alliance.practice.models import (
     CareEpisode,
     Client,
+    Consent,
     PhaseChange,
     Practice,
     TherapistProfile,
@@ -103,6 +104,7 @@ DEMO_ROWS_IN_DELETE_ORDER: tuple[Callable[[Practice], models.QuerySet[Any]], ...
     lambda practice: Appointment.objects.filter(practice=practice),
     lambda practice: PhaseChange.objects.filter(episode__practice=practice),
     lambda practice: CareEpisode.objects.filter(practice=practice),
+    lambda practice: Consent.objects.filter(practice=practice),
     lambda practice: Client.objects.filter(practice=practice),
     lambda practice: TherapistProfile.supervisors.through.objects.filter(
         therapistprofile__practice=practice

@@ -16,6 +16,7 @@ from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
 from alliance.measures.definitions import (
     CHECKIN_ID,
+    HEADLINE_OUTCOME_ID,
     REVIEW_ID,
     SELF_RATING_ID,
     Instrument,
@@ -30,7 +31,8 @@ from alliance.measures.models import (
 from alliance.measures.registry import get_instrument
 from alliance.measures.schedules import schedule_for
 from alliance.measures.scoring import ScoreResult, clean_answers, score
-from alliance.practice.models import CareEpisode
+from alliance.practice.consents import has_consent, require_consent
+from alliance.practice.models import CareEpisode, Client, ConsentKind
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,9 @@ def create_forms_after_session(
         due.append(REVIEW_ID)
     if session_number % schedule.outcome_every_sessions == 0:
         due.extend(schedule.outcome_instruments)
+    if not has_consent(episode.client_id, ConsentKind.MEASUREMENT):
+        # Without the client's consent to measures, only the therapist's own forms are due.
+        due = [i for i in due if get_instrument(i).respondent != Respondent.CLIENT]
     if schedule.self_rating_after_every_session:
         due.append(SELF_RATING_ID)
     requests = [_request(episode, instrument_id, appointment, now) for instrument_id in due]
@@ -267,7 +272,9 @@ def create_forms_after_session(
 @transaction.atomic
 def create_intake_forms(*, episode: CareEpisode, now: datetime | None = None) -> list[FormRequest]:
     schedule = schedule_for(episode)
-    if not schedule.outcome_at_intake:
+    if not schedule.outcome_at_intake or not has_consent(
+        episode.client_id, ConsentKind.MEASUREMENT
+    ):
         return []
     now = now or timezone.now()
     requests = [
@@ -276,6 +283,52 @@ def create_intake_forms(*, episode: CareEpisode, now: datetime | None = None) ->
     ]
     _email_client_links(requests)
     return requests
+
+
+def withdraw_open_forms(*, episode: CareEpisode) -> int:
+    """When an episode ends, the forms still waiting in it are withdrawn (the client is not
+    asked for an intake or after-session form of work that has ended); a final measure is
+    offered afresh after the ending."""
+    return FormRequest.objects.filter(episode=episode, status=FormRequestStatus.PENDING).update(
+        status=FormRequestStatus.WITHDRAWN
+    )
+
+
+def withdraw_client_forms(*, client: Client) -> int:
+    """The forms waiting for a client who revoked consent to measures are withdrawn (so neither
+    the portal nor a reminder asks for them); the therapist's own forms stay."""
+    return FormRequest.objects.filter(
+        client=client, respondent_role=Respondent.CLIENT.value, status=FormRequestStatus.PENDING
+    ).update(status=FormRequestStatus.WITHDRAWN)
+
+
+@transaction.atomic
+def offer_final_measure(*, actor: Actor, episode: CareEpisode) -> FormRequest:
+    """At the end of an episode: the headline outcome measure once more, for the client to
+    answer in the portal (or by emailed link). Refused without consent to measures."""
+    require_consent(episode.client, ConsentKind.MEASUREMENT)
+    now = timezone.now()
+    instrument = get_instrument(HEADLINE_OUTCOME_ID)
+    form_request = FormRequest.objects.create(
+        practice_id=episode.practice_id,
+        episode=episode,
+        client_id=episode.client_id,
+        instrument_id=instrument.id,
+        respondent_role=Respondent.CLIENT.value,
+        respondent_id=episode.client.user_id,
+        created_at=now,
+        expires_at=now + timedelta(days=schedule_for(episode).link_valid_days),
+    )
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target="final measure offered",
+        obj=form_request,
+        client=episode.client,
+        detail={"instrument": instrument.id},
+    )
+    _email_client_links([form_request])
+    return form_request
 
 
 def _email_client_links(requests: list[FormRequest]) -> None:

@@ -92,3 +92,18 @@ def get_supervised_therapist_for_user(user: User, therapist_id: int) -> Therapis
     if profile is None:
         raise Http404("No such therapist.")
     return profile
+
+
+def get_client_details_for_user(user: User, client_id: int, *, for_change: bool = False) -> Client:
+    """A client's details (contact, emergency contact, consents): the therapist of the client
+    (to change them too), a supervisor of that therapist (read-only), and the practice admin,
+    who manages who is whose client (to change them too; never the encrypted notes)."""
+    practice_id = user.practice_id
+    if user.role == Role.ADMIN and user.is_active and practice_id is not None:
+        client = Client.objects.filter(pk=client_id, practice_id=practice_id).first()
+        if client is None:
+            raise Http404("No such client.")
+        return client
+    if user.role not in (Role.THERAPIST, Role.SUPERVISOR):
+        raise Http404("No such client.")
+    return get_client_for_user(user, client_id, for_change=for_change)

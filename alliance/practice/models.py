@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from alliance.lib.encrypted_fields import EncryptedTextField
+
 
 class Practice(models.Model):
     name = models.CharField(max_length=200)
@@ -48,12 +50,25 @@ class EpisodeStatus(models.TextChoices):
 
 
 class EndReason(models.TextChoices):
-    COMPLETED = "completed", "Completed as planned"
+    # "Ended by mutual agreement" (``mutual``) was folded into the planned ending (migration
+    # practice 0005): both said the ending was planned and agreed.
+    COMPLETED = "completed", "Planned and agreed ending"
     CLIENT_WITHDREW = "client_withdrew", "Client stopped attending"
-    MUTUAL = "mutual", "Ended by mutual agreement"
-    REFERRED = "referred", "Referred elsewhere"
+    CLIENT_CHOSE_TO_STOP = "client_chose_stop", "Client chose to stop"
+    REFERRED = "referred", "Referred on"
     TRANSFERRED = "transferred", "Transferred to another therapist"
     OTHER = "other", "Other"
+
+
+# What a therapist picks when she ends an episode (a transfer happens by assigning the client to
+# another therapist, never from this list).
+CHOSEN_END_REASONS = (
+    EndReason.COMPLETED,
+    EndReason.CLIENT_WITHDREW,
+    EndReason.CLIENT_CHOSE_TO_STOP,
+    EndReason.REFERRED,
+    EndReason.OTHER,
+)
 
 
 class TherapistProfile(models.Model):
@@ -95,7 +110,17 @@ class Client(models.Model):
     )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
     email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    preferred_language = models.CharField(max_length=60, blank=True)
+    emergency_contact_name = models.CharField(max_length=200, blank=True)
+    emergency_contact_phone = models.CharField(max_length=40, blank=True)
+    emergency_contact_relation = models.CharField(max_length=100, blank=True)
+    # What the therapist notes about when and how to use the emergency contact: clinical.
+    emergency_contact_notes = EncryptedTextField(blank=True, default="")
     # Some clients prefer a link by email to signing in: forms due are then also emailed.
     form_links_by_email = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -113,6 +138,55 @@ class Client(models.Model):
     @property
     def initials(self) -> str:
         return f"{self.first_name[:1]}{self.last_name[:1]}".upper()
+
+    @property
+    def called(self) -> str:
+        """The name to address the client by: the preferred name if they gave one."""
+        return self.preferred_name or self.first_name
+
+
+class ConsentKind(models.TextChoices):
+    TREATMENT = "treatment", "Treatment"
+    MEASUREMENT = "measurement", "Outcome measures and check-in forms"
+    TRANSCRIPT_ANALYSIS = "transcript_analysis", "Analysis of session transcripts"
+
+
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def in_force(self) -> ConsentQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class Consent(models.Model):
+    """One consent a client gave, to one version of its text; revoking it keeps the row (the
+    history is every row of the client, given and revoked). At most one in force per kind."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="consents")
+    kind = models.CharField(max_length=24, choices=ConsentKind.choices)
+    version = models.CharField(max_length=20)
+    given_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "kind"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_consent_in_force_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.version} for client {self.client_id}"
 
 
 class CareEpisodeQuerySet(models.QuerySet["CareEpisode"]):
@@ -138,6 +212,8 @@ class CareEpisode(models.Model):
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
     started_on = models.DateField(default=timezone.localdate)
     ended_on = models.DateField(null=True, blank=True)
+    # Written by the therapist for the client when the episode ends, shown in the portal.
+    ending_summary = EncryptedTextField(blank=True, default="")
 
     objects = CareEpisodeQuerySet.as_manager()
 

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
 
+from alliance.accounts.invitations import invite
 from alliance.accounts.models import Role, User
 from alliance.accounts.services import create_account
 from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.errors import DomainError
+from alliance.practice.consents import give_consents
 from alliance.practice.events import episode_ending, episode_started
 from alliance.practice.models import (
+    CHOSEN_END_REASONS,
     CareEpisode,
     Client,
+    ConsentKind,
     EndReason,
     EpisodeStatus,
     Modality,
@@ -76,7 +82,12 @@ def create_client(
     username: str | None = None,
     password: str | None = None,
     validate_password: bool = True,
+    consents: Iterable[ConsentKind] = tuple(ConsentKind),
 ) -> Client:
+    """A client record for setup code (tests, the demo): with an account if a
+    username is given, and the consents recorded as given (every kind unless said otherwise).
+    Staff add clients through ``add_client`` (intake: consents as the client chose, and an
+    invitation instead of a password)."""
     user = None
     if username:
         user = create_account(
@@ -96,7 +107,127 @@ def create_client(
     record(
         actor=actor, action=AuditAction.CREATE, target="client record", obj=client, client=client
     )
+    give_consents(actor=actor, client=client, kinds=consents)
     return client
+
+
+@dataclass(frozen=True)
+class ClientDetails:
+    """Who the client is and how to reach them: what intake asks and staff may correct."""
+
+    first_name: str
+    last_name: str
+    email: str
+    preferred_name: str = ""
+    pronouns: str = ""
+    date_of_birth: date | None = None
+    phone: str = ""
+    preferred_language: str = ""
+    emergency_contact_name: str = ""
+    emergency_contact_phone: str = ""
+    emergency_contact_relation: str = ""
+    emergency_contact_notes: str = ""  # encrypted: never in an audit row
+
+    @classmethod
+    def of(cls, client: Client) -> ClientDetails:
+        return cls(**{f.name: getattr(client, f.name) for f in fields(cls)})
+
+    @classmethod
+    def from_data(cls, data: dict[str, object]) -> ClientDetails:
+        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})  # type: ignore[arg-type]
+
+
+# Details whose values never go into an audit row (only that they changed).
+PRIVATE_DETAILS = frozenset({"emergency_contact_notes"})
+
+
+def _changes(before: ClientDetails, after: ClientDetails) -> dict[str, object]:
+    old, new = asdict(before), asdict(after)
+    return {
+        name: (
+            {"changed": True} if name in PRIVATE_DETAILS else {"from": old[name], "to": new[name]}
+        )
+        for name in old
+        if old[name] != new[name]
+    }
+
+
+def _jsonable(changes: dict[str, object]) -> dict[str, object]:
+    return {
+        name: {k: (v.isoformat() if isinstance(v, date) else v) for k, v in change.items()}  # type: ignore[attr-defined]
+        for name, change in changes.items()
+    }
+
+
+@transaction.atomic
+def add_client(
+    *,
+    actor: Actor,
+    therapist: TherapistProfile,
+    details: ClientDetails,
+    consents: Iterable[ConsentKind],
+) -> tuple[Client, CareEpisode]:
+    """Intake: the client record with its details and consents, a care episode with
+    ``therapist``, and an account invited by email to set its own password (the email
+    address is the username). Consents come first: the forms sent when the episode starts
+    respect them."""
+    practice = therapist.practice
+    email = details.email.strip().lower()
+    if not email:
+        raise DomainError("An email address is needed to invite the client.", field="email")
+    if User.objects.filter(username__iexact=email).exists():
+        raise DomainError("There is already an account with that email address.", field="email")
+    user = create_account(
+        actor=actor,
+        practice=practice,
+        role=Role.CLIENT,
+        username=email,
+        first_name=details.first_name,
+        last_name=details.last_name,
+        email=email,
+    )
+    values = asdict(details) | {"email": email}
+    client = Client.objects.create(practice=practice, user=user, **values)
+    record(
+        actor=actor, action=AuditAction.CREATE, target="client record", obj=client, client=client
+    )
+    give_consents(actor=actor, client=client, kinds=consents)
+    episode = assign_client(actor=actor, client=client, therapist=therapist)
+    invite(actor=actor, user=user, client_id=client.pk)
+    return client, episode
+
+
+@transaction.atomic
+def update_client_details(*, actor: Actor, client: Client, details: ClientDetails) -> list[str]:
+    """Correct the client's details; audited field by field (the encrypted notes only as
+    changed). The account's name and email follow. Returns the names of the changed fields."""
+    client = Client.objects.select_for_update(of=("self",)).select_related("user").get(pk=client.pk)
+    before = ClientDetails.of(client)
+    after = ClientDetails(**(asdict(details) | {"email": details.email.strip().lower()}))
+    changes = _changes(before, after)
+    if not changes:
+        return []
+    for name in changes:
+        setattr(client, name, getattr(after, name))
+    client.save(update_fields=list(changes))
+    _follow_on_account(client)
+    record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target="client details",
+        obj=client,
+        client=client,
+        detail=_jsonable(changes),
+    )
+    return list(changes)
+
+
+def _follow_on_account(client: Client) -> None:
+    user = client.user
+    if user is None:
+        return
+    user.first_name, user.last_name, user.email = client.first_name, client.last_name, client.email
+    user.save(update_fields=["first_name", "last_name", "email"])
 
 
 @transaction.atomic
@@ -210,24 +341,43 @@ def change_phase(
 
 @transaction.atomic
 def end_episode(
-    *, actor: Actor, episode: CareEpisode, reason: EndReason, ended_on: date | None = None
+    *,
+    actor: Actor,
+    episode: CareEpisode,
+    reason: EndReason,
+    ended_on: date | None = None,
+    summary: str = "",
 ) -> None:
-    if not episode.is_open:
+    """End the episode with a recorded reason and, for the client, a summary shown in the
+    portal (encrypted; audited only as written or not)."""
+    stored = CareEpisode.objects.select_for_update().filter(pk=episode.pk).values("status")
+    if not episode.is_open or stored.get()["status"] == EpisodeStatus.ENDED:
         raise DomainError("This care episode has already ended.")
     # Apps that build on practice may refuse (signals: an unacknowledged crisis flag).
     episode_ending.send(sender=CareEpisode, episode=episode, reason=reason)
     episode.status = EpisodeStatus.ENDED
     episode.end_reason = reason
     episode.ended_on = ended_on or timezone.localdate()
-    episode.save(update_fields=["status", "end_reason", "ended_on"])
+    episode.ending_summary = summary.strip()
+    episode.save(update_fields=["status", "end_reason", "ended_on", "ending_summary"])
     record(
         actor=actor,
         action=AuditAction.CHANGE,
         target="episode ended",
         obj=episode,
         client=episode.client,
-        detail={"reason": str(reason)},
+        # Whether a summary was written, never its words.
+        detail={"reason": str(reason)} | ({"summary_written": True} if summary.strip() else {}),
     )
+
+
+def end_episode_by_therapist(
+    *, actor: Actor, episode: CareEpisode, reason: EndReason, summary: str
+) -> None:
+    """What the therapist's ending form does: one of the five reasons she may choose."""
+    if reason not in CHOSEN_END_REASONS:
+        raise DomainError("Choose how the episode ended.", field="reason")
+    end_episode(actor=actor, episode=episode, reason=reason, summary=summary)
 
 
 @transaction.atomic

@@ -1,8 +1,8 @@
 """Re-estimation on a practice's own endings: load them, store a proposal, adopt it.
 
 ``reestimate_from_endings`` reads the practice's ended episodes whose reason says how they ended
-(a planned ending: completed or ended by mutual agreement; a dropout: the client stopped
-attending; referrals, transfers and other endings say neither and are left out), re-estimates
+(a planned ending: planned and agreed; a dropout: the client stopped attending; a client who
+chose to stop, referrals, transfers and other endings say neither and are left out), re-estimates
 the dropout model and the rupture thresholds (``reestimate``) and stores the result as a
 ``Reestimation`` for the practice admin to compare with the defaults and the values in force.
 Nothing changes until ``adopt_reestimated``: the practice's settings take the proposal's
@@ -31,7 +31,7 @@ from alliance.signals.models import Reestimation, SignalSettings
 from alliance.signals.reestimate import PRIOR_EPISODES, enough, estimate
 from alliance.signals.settings_service import clean_overrides
 
-PLANNED = (EndReason.COMPLETED, EndReason.MUTUAL)
+PLANNED = (EndReason.COMPLETED,)
 DROPPED = (EndReason.CLIENT_WITHDREW,)
 LATEST = 3000  # the most recent ended episodes read (a bound on the work of one request)
 

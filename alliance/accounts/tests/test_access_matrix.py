@@ -47,6 +47,7 @@ from alliance.conversation.tests.helpers import (
 from alliance.fhir.tests.helpers import store
 from alliance.goals.tests.helpers import active_goal, olga_goal, proposed_goal
 from alliance.measures.access import form_link_token
+from alliance.practice.tests import intake_helpers as intake
 from alliance.runtime.tests.helpers import live_worker
 from alliance.sessions.tests.helpers import (
     casey_appointment,
@@ -70,10 +71,11 @@ class Outcome(Enum):
     NOT_FOUND = "404"
     SIGN_IN = "redirect to sign-in"
     UNAUTHORIZED = "401"  # the FHIR API: an OperationOutcome, never a redirect
+    BAD_REQUEST = "400"  # a choice the persona's own practice does not offer
 
 
 OK, NOT_FOUND, SIGN_IN = Outcome.OK, Outcome.NOT_FOUND, Outcome.SIGN_IN
-UNAUTHORIZED = Outcome.UNAUTHORIZED
+UNAUTHORIZED, BAD_REQUEST = Outcome.UNAUTHORIZED, Outcome.BAD_REQUEST
 PERSONAS = ("anonymous", "dana", "olga", "sam", "alex", "eve", "chris", "casey")
 SIGNED_IN = PERSONAS[1:]
 
@@ -137,6 +139,22 @@ def new_account(p: Personas) -> dict[str, Any]:
     }
 
 
+def invited_client(p: Personas) -> dict[str, Any]:
+    return {"client_id": intake.invited(p).pk}
+
+
+def invitation(p: Personas) -> dict[str, Any]:
+    return intake.invitation_kwargs(intake.invited(p).user)
+
+
+def intake_data(p: Personas) -> dict[str, Any]:
+    return intake.intake_data(therapist=str(p.dana_profile.pk))
+
+
+def chris_details(p: Personas) -> dict[str, Any]:
+    return intake.details_of(p.chris_client) | {"phone": "+44 20 7946 0001"}
+
+
 ACCESS: dict[str, list[Case]] = {
     "home": [Case("landing", ok_for(" ".join(SIGNED_IN)))],
     "accounts:keepalive": [
@@ -147,12 +165,64 @@ ACCESS: dict[str, list[Case]] = {
     ],
     "healthz": [Case("probe while a worker runs", everyone(OK), kwargs=with_live_worker)],
     "accounts:login": [Case("form", everyone(OK))],
+    # The emailed one-time link: anyone holding it (it is the credential).
+    "accounts:invitation": [Case("an invited account's link", everyone(OK), kwargs=invitation)],
+    # Intake and a client's details (alliance/practice/views.py).
+    "practice:add-client": [
+        Case("form", ok_for("dana olga alex eve")),
+        Case(
+            "submit naming dana (eve's practice has no dana)",
+            ok_for("dana olga alex") | {"eve": BAD_REQUEST},
+            method="POST",
+            data=intake_data,
+        ),
+    ],
+    "practice:client-details": [
+        Case("chris", ok_for("dana sam alex"), kwargs=chris),
+        Case("casey", ok_for("olga alex"), kwargs=casey),
+        Case("erin", ok_for("eve"), kwargs=erin),
+        Case(
+            "chris, changed", ok_for("dana alex"), kwargs=chris, method="POST", data=chris_details
+        ),
+    ],
+    "practice:consents-give": [
+        Case(
+            "chris",
+            ok_for("dana alex"),
+            kwargs=chris,
+            method="POST",
+            data=lambda p: {"consents": ["measurement"]},
+        )
+    ],
+    "practice:consent-revoke": [
+        Case(
+            "chris",
+            ok_for("dana alex"),
+            kwargs=chris,
+            method="POST",
+            data=lambda p: {"kind": "measurement"},
+        )
+    ],
+    "practice:invite-again": [
+        Case("dana's invited client", ok_for("dana alex"), kwargs=invited_client, method="POST")
+    ],
     "accounts:logout": [Case("sign out", everyone(SIGN_IN), method="POST")],
     "clinic:dashboard": [Case("own caseload", ok_for("dana olga"))],
     "clinic:client": [
         Case("chris", ok_for("dana sam"), kwargs=chris),
         Case("casey", ok_for("olga"), kwargs=casey),
         Case("erin", ok_for(), kwargs=erin),
+    ],
+    "clinic:episode-end": [
+        Case("chris", ok_for("dana"), kwargs=lambda p: {"episode_id": p.chris_episode.pk}),
+        Case(
+            "chris, ended",
+            ok_for("dana"),
+            kwargs=lambda p: {"episode_id": p.chris_episode.pk},
+            method="POST",
+            data=lambda p: {"reason": "completed", "summary": "Well done.", "confirm": "on"},
+        ),
+        Case("casey", ok_for("olga"), kwargs=lambda p: {"episode_id": p.casey_episode.pk}),
     ],
     "clinic:episode-phase": [
         Case(
@@ -269,6 +339,15 @@ ACCESS: dict[str, list[Case]] = {
         ),
     ],
     "portal:home": [Case("own record", ok_for("chris casey"))],
+    "portal:consents": [Case("own consents", ok_for("chris casey"))],
+    "portal:consent-revoke": [
+        Case(
+            "own consent",
+            ok_for("chris casey"),
+            method="POST",
+            data=lambda p: {"kind": "measurement"},
+        )
+    ],
     # Goals (alliance/goals): the client proposes and rates their own; only the therapist changes.
     "goals:detail": [
         Case("chris's goal", ok_for("dana sam"), kwargs=lambda p: {"goal_id": active_goal(p).pk}),
@@ -484,10 +563,6 @@ ACCESS: dict[str, list[Case]] = {
             method="POST",
             data=lambda p: new_account(p) | {"modalities": ["cbt"], "languages": "English"},
         ),
-    ],
-    "administration:add-client": [
-        Case("form", ok_for("alex eve")),
-        Case("submit", ok_for("alex eve"), method="POST", data=new_account),
     ],
     "administration:supervisors": [
         Case("dana's form", ok_for("alex"), kwargs=lambda p: {"therapist_id": p.dana_profile.pk}),
@@ -828,6 +903,8 @@ def test_access(url_name: str, case: Case, persona: str, signed_in, personas):
             assert not location.startswith(sign_in_url), location
     elif expected is NOT_FOUND:
         assert response.status_code == 404, (response.status_code, location)
+    elif expected is BAD_REQUEST:
+        assert response.status_code == 400, (response.status_code, location)
     elif expected is UNAUTHORIZED:
         assert response.status_code == 401, (response.status_code, location)
         assert response["Content-Type"] == "application/fhir+json"

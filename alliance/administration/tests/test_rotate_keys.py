@@ -40,6 +40,8 @@ ROTATED = {
     "conversation.ConversationReport.coded_turns_json",
     "conversation.ConversationReport.figures_json",
     "conversation.Transcript.turns_json",
+    "practice.CareEpisode.ending_summary",
+    "practice.Client.emergency_contact_notes",
     "therapy_sessions.PrivateNote.body",
 }
 
@@ -104,7 +106,7 @@ def test_rotation_re_encrypts_every_value_so_the_old_key_can_go(written_under_a,
     assert "therapy_sessions.PrivateNote.body: 5 of 5 row(s) re-encrypted" in out
     assert "conversation.Transcript.turns_json: 1 of 1 row(s) re-encrypted" in out
     assert "  therapy_sessions.PrivateNote.body: 4/5 checked, 4 re-encrypted" in out  # progress
-    assert "Re-encrypted 9 value(s) in 5 encrypted field(s) with the newest key." in out
+    assert "Re-encrypted 9 value(s) in 7 encrypted field(s) with the newest key." in out
 
     settings.ENCRYPTION_KEYS = [KEY_B]  # the old key dropped: everything still reads
     after = all_raw()
@@ -123,7 +125,7 @@ def test_rotation_re_encrypts_every_value_so_the_old_key_can_go(written_under_a,
     # Running it again finds nothing left to do, and rewrites nothing.
     settings.ENCRYPTION_KEYS = [KEY_B, KEY_A]
     call_command("rotate_keys")
-    assert "Re-encrypted 0 value(s) in 5 encrypted field(s)" in capsys.readouterr().out
+    assert "Re-encrypted 0 value(s) in 7 encrypted field(s)" in capsys.readouterr().out
     assert all_raw() == after
 
 
@@ -218,7 +220,7 @@ def test_the_old_command_name_still_rotates_and_says_it_is_deprecated(written_un
     call_command("rotate_note_keys", "--batch-size", "3")
     captured = capsys.readouterr()
     assert "`alliance rotate_note_keys` is deprecated: use `alliance rotate_keys`" in captured.err
-    assert "Re-encrypted 9 value(s) in 5 encrypted field(s)" in captured.out
+    assert "Re-encrypted 9 value(s) in 7 encrypted field(s)" in captured.out
     [event] = AuditEvent.objects.filter(target="encryption keys")
     assert event.actor_role == "system"
 

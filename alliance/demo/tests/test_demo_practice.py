@@ -389,3 +389,21 @@ def test_refuses_when_a_demo_username_is_taken(db):
 def test_today_must_be_a_date(db):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         run_demo("--today", "next tuesday")
+
+
+def test_ended_episodes_of_every_reason_feed_the_dropout_figures(demo):
+    from alliance.practice.models import CHOSEN_END_REASONS, EndReason
+    from alliance.signals.reestimate_service import ended_with_reason, endings_count
+
+    ended = CareEpisode.objects.filter(status=EpisodeStatus.ENDED)
+    assert set(CHOSEN_END_REASONS) <= set(ended.values_list("end_reason", flat=True))
+    practice = Practice.objects.get(slug=DEMO_SLUG)
+    planned, dropouts = endings_count(practice.pk)
+    assert planned == ended.filter(end_reason=EndReason.COMPLETED).count() >= 2
+    assert dropouts == ended.filter(end_reason=EndReason.CLIENT_WITHDREW).count() >= 1
+    labelled = {item.episode_id: dropped for item, dropped in ended_with_reason(practice.pk)}
+    withdrew = ended.get(end_reason=EndReason.CLIENT_WITHDREW)
+    assert labelled[withdrew.pk] is True
+    chose = ended.get(end_reason=EndReason.CLIENT_CHOSE_TO_STOP)
+    assert chose.pk not in labelled  # neither planned nor a dropout: left out
+    assert chose.ending_summary

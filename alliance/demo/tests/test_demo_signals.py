@@ -173,7 +173,9 @@ def test_a_client_not_on_track_is_flagged(demo):
 
 def test_the_item_9_answer_has_a_crisis_flag_acknowledged_with_a_note(demo):
     (flag,) = Flag.objects.filter(kind=FlagKind.CRISIS)
-    assert username(flag.episode) == "aiko28"
+    assert (
+        username(flag.episode) == "tamsin40"
+    )  # drawn by the seed (ended episodes of every reason since issue 15)
     assert flag.status == FlagStatus.ACKNOWLEDGED
     assert flag.acknowledged_by == flag.episode.therapist.user
     assert "safety plan" in flag.note

@@ -105,7 +105,7 @@ def test_what_no_longer_needs_attention_drops_out(personas):
     close_rupture(actor=as_user(personas, "dana"), rupture=rupture, resolved=False, note="Ended.")
     ended = new_episode(dana, "Ended", "Risk")
     made_risk(ended, "high")
-    end_episode(actor=SETUP, episode=ended, reason=EndReason.MUTUAL)
+    end_episode(actor=SETUP, episode=ended, reason=EndReason.COMPLETED)
     low = new_episode(dana, "Low", "Risk")
     made_risk(low, "low")
 

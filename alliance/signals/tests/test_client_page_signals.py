@@ -272,7 +272,7 @@ def test_nobody_else_replies_to_chris_feedback(signed_in, personas):
 def test_an_ended_episode_with_nothing_waiting_shows_feedback_but_no_signals(signed_in, personas):
     feedback(personas.chris_episode)
     made_flag(personas.chris_episode, FlagKind.LOW_ALLIANCE, status=FlagStatus.ACKNOWLEDGED)
-    end_episode(actor=SETUP, episode=personas.chris_episode, reason=EndReason.MUTUAL)
+    end_episode(actor=SETUP, episode=personas.chris_episode, reason=EndReason.COMPLETED)
     response = signed_in("dana").get(client_url(personas))
     assert f'id="signals-{personas.chris_episode.pk}"' not in page_html(response)
     assert "I would like more time on my goals" in page_text(response)
