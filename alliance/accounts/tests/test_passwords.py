@@ -13,7 +13,6 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import mail
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -28,12 +27,6 @@ RESET = reverse("accounts:password-reset")
 SIGN_IN = reverse("accounts:login")
 NEW = "a-quiet-lake-in-autumn"
 CHRIS_EMAIL = "chris@example.org"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_request_counts() -> None:
-    """The reset limit counts requests per address in the cache; each test starts at zero."""
-    cache.clear()
 
 
 def signed_in(username: str) -> HttpClient:
