@@ -150,7 +150,9 @@ def invitation(p: Personas) -> dict[str, Any]:
 
 def reset_link(p: Personas) -> dict[str, Any]:
     # erin's: no persona signs in as erin, and a sign-in after the link was made voids it.
-    uidb64, token = reset_path(p.erin_client.user).rstrip("/").split("/")[-2:]
+    erin = p.erin_client.user
+    assert erin is not None
+    uidb64, token = reset_path(erin).rstrip("/").split("/")[-2:]
     return {"uidb64": uidb64, "token": token}
 
 

@@ -31,7 +31,7 @@ def test_a_client_resets_a_forgotten_password_on_a_phone_and_signs_in(
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     run_queued_tasks(monkeypatch)
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://\S+(/accounts/password/reset/\S+/)", mail.outbox[0].body)
+    link = re.search(r"https?://\S+(/accounts/password/reset/\S+/)", str(mail.outbox[0].body))
     assert link
 
     page.goto(f"{live_server.url}{link.group(1)}")

@@ -109,7 +109,7 @@ def ask_for_link(email: str, monkeypatch: pytest.MonkeyPatch) -> str:
     assert response.status_code == 302
     run_queued_tasks(monkeypatch)
     assert len(mail.outbox) == 1, [m.to for m in mail.outbox]
-    match = re.search(r"https?://\S+(/accounts/password/reset/\S+/)", mail.outbox[0].body)
+    match = re.search(r"https?://\S+(/accounts/password/reset/\S+/)", str(mail.outbox[0].body))
     assert match, mail.outbox[0].body
     return match.group(1)
 
