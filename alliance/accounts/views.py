@@ -140,6 +140,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     what to do, with status 410; a successful reset lifts a sign-in lockout of the account."""
 
     template_name = "accounts/password_reset_confirm.html"
+    token_generator = passwords.reset_tokens
     success_url = reverse_lazy("accounts:password-reset-complete")
 
     def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:

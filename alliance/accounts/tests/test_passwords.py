@@ -146,13 +146,27 @@ def test_the_emailed_link_sets_a_new_password_once(personas, monkeypatch):
 def test_the_link_expires(personas, monkeypatch):
     with_email(personas)
     link = ask_for_link(CHRIS_EMAIL, monkeypatch)
-    later = timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    hours = settings.ALLIANCE_PASSWORD_RESET_HOURS
+    assert hours * 3600 < settings.PASSWORD_RESET_TIMEOUT  # shorter than an invitation's
 
-    with time_machine.travel(later):
+    with time_machine.travel(timezone.now() + timedelta(hours=hours, minutes=-5)):
+        still = HttpClient().get(link)
+    with time_machine.travel(timezone.now() + timedelta(hours=hours, minutes=5)):
         response = choose(HttpClient(), link, NEW)
 
+    assert still.status_code == 302  # to the form: the link still held
     assert response.status_code == 410
     assert can_sign_in("chris", PASSWORD)
+
+
+def test_a_sign_in_after_the_link_was_made_voids_it(personas, monkeypatch):
+    with_email(personas)
+    link = ask_for_link(CHRIS_EMAIL, monkeypatch)
+    assert can_sign_in("chris", PASSWORD)
+
+    response = choose(HttpClient(), link, NEW)
+
+    assert response.status_code == 410
 
 
 def test_an_invitation_link_is_no_reset_link(personas, monkeypatch):
