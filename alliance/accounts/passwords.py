@@ -16,7 +16,6 @@ accounts, so reaching it tells nothing about any address.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.cache import cache
@@ -41,7 +40,7 @@ class ResetTokenGenerator(PasswordResetTokenGenerator):
 
     key_salt = "alliance.accounts.passwords.ResetTokenGenerator"
 
-    def check_token(self, user: AbstractBaseUser | None, token: str | None) -> bool:
+    def check_token(self, user: User | None, token: str | None) -> bool:
         if not super().check_token(user, token) or token is None:
             return False
         try:
