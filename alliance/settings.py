@@ -165,6 +165,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # An emailed invitation to set a password (accounts/invitations.py) works for this long.
 PASSWORD_RESET_TIMEOUT = env_int("ALLIANCE_INVITATION_DAYS", 7) * 24 * 3600
+# A link to reset a forgotten password (accounts/passwords.py) works for this long, and once.
+ALLIANCE_PASSWORD_RESET_HOURS = env_int("ALLIANCE_PASSWORD_RESET_HOURS", 2)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from axes.utils import reset as axes_reset
+from django import forms
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from alliance.accounts import passwords
 from alliance.accounts.invitations import invited_user
 from alliance.accounts.models import Role, User
 from alliance.audit.models import AuditAction
@@ -76,3 +82,80 @@ def invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return redirect(HOME_BY_ROLE[Role(user.role)])
+
+
+# --- Passwords: change while signed in, reset by an emailed link (accounts/passwords.py) -------
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's change form (old password, new twice, the validators); the session stays valid
+    (Django's view calls update_session_auth_hash), and the change is audited."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password-change-done")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        assert isinstance(user, User)
+        passwords.record_password_change(self.request, user, "password changed")
+        return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+
+
+RESET_TEMPLATE = "accounts/password_reset.html"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link. Every well-formed address gets the same answer after the same
+    work (one queued task); whether it has an account is decided by the worker, out of sight."""
+    form = EmailAddressForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, RESET_TEMPLATE, {"form": form})
+    if passwords.over_reset_limit(request):
+        return render(request, "accounts/password_reset_limited.html", status=429)
+    if not form.is_valid():
+        return render(request, RESET_TEMPLATE, {"form": form}, status=400)
+    email = form.cleaned_data["email"]
+    passwords.send_reset_link.enqueue(email)
+    return redirect("accounts:password-reset-done")
+
+
+class EmailAddressForm(forms.Form):
+    email = forms.EmailField(max_length=254, label="Your email address")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The emailed link: Django's view (the token moves from the URL into the session before
+    the form is shown, so it does not leak through the Referer). An expired or used link shows
+    what to do, with status 410; a successful reset lifts a sign-in lockout of the account."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    token_generator = passwords.reset_tokens
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        assert isinstance(user, User)
+        axes_reset(username=user.username)
+        passwords.record_password_change(self.request, user, "password reset by emailed link")
+        return response
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        if not context.get("validlink"):
+            kwargs["status"] = 410
+        return super().render_to_response(context, **kwargs)
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

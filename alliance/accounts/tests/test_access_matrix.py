@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from alliance.accounts.passwords import reset_path
 from alliance.agreements.sections import DEFAULT_SECTIONS
 from alliance.agreements.tests.helpers import (
     agreement_for,
@@ -147,6 +148,18 @@ def invitation(p: Personas) -> dict[str, Any]:
     return intake.invitation_kwargs(intake.invited(p).user)
 
 
+def reset_link(p: Personas) -> dict[str, Any]:
+    # erin's: no persona signs in as erin, and a sign-in after the link was made voids it.
+    erin = p.erin_client.user
+    assert erin is not None
+    uidb64, token = reset_path(erin).rstrip("/").split("/")[-2:]
+    return {"uidb64": uidb64, "token": token}
+
+
+def reset_request(p: Personas) -> dict[str, Any]:
+    return {"email": "someone@example.org"}
+
+
 def intake_data(p: Personas) -> dict[str, Any]:
     return intake.intake_data(therapist=str(p.dana_profile.pk))
 
@@ -167,6 +180,17 @@ ACCESS: dict[str, list[Case]] = {
     "accounts:login": [Case("form", everyone(OK))],
     # The emailed one-time link: anyone holding it (it is the credential).
     "accounts:invitation": [Case("an invited account's link", everyone(OK), kwargs=invitation)],
+    # Passwords (accounts/passwords.py): change is for the signed-in person's own account only;
+    # reset pages are public, and the emailed link is the credential, like the invitation.
+    "accounts:password-change": [Case("own password", ok_for(" ".join(SIGNED_IN)))],
+    "accounts:password-change-done": [Case("confirmation", ok_for(" ".join(SIGNED_IN)))],
+    "accounts:password-reset": [
+        Case("form", everyone(OK)),
+        Case("ask for a link", everyone(OK), method="POST", data=reset_request),
+    ],
+    "accounts:password-reset-done": [Case("check your email", everyone(OK))],
+    "accounts:password-reset-confirm": [Case("erin's link", everyone(OK), kwargs=reset_link)],
+    "accounts:password-reset-complete": [Case("saved", everyone(OK))],
     # Intake and a client's details (alliance/practice/views.py).
     "practice:add-client": [
         Case("form", ok_for("dana olga alex eve")),
