@@ -74,7 +74,8 @@ class Goal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.client_words[:60]
+        words: str = self.client_words
+        return words[:60]
 
 
 class GoalRating(models.Model):
