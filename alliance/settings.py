@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages middleware: it tells the person why they were signed out.
     "alliance.accounts.middleware.IdleLogoutMiddleware",
+    # Signed-in answers are never cached (back button, shared machines).
+    "alliance.accounts.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -16,6 +16,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from alliance.accounts.models import IDLE_LOGOUT_ROLES
 from alliance.lib.return_address import return_address
@@ -49,3 +50,21 @@ class IdleLogoutMiddleware:
                 )
             request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Every answer to a signed-in person says ``Cache-Control: no-store, private``: the back
+    button or a shared machine must not show a client's page after sign-out. Whether the person
+    was signed in is decided before the view runs (the sign-out answer is covered too); static
+    files (served by WhiteNoise, earlier in the chain) and anonymous pages are left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response

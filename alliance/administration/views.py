@@ -37,6 +37,7 @@ from alliance.agreements.sections import PLACEHOLDERS
 from alliance.agreements.services import template_for, update_template
 from alliance.audit.models import AuditAction, AuditEvent
 from alliance.audit.services import Actor, record
+from alliance.audit.wording import neutral_action
 from alliance.lib.domain_errors import cleaned, problems_lead_back_to, show_problems_on
 from alliance.lib.errors import DomainError
 from alliance.once.decorators import once_per_submission
@@ -218,7 +219,11 @@ def client_audit(request: AuthenticatedHttpRequest, client_id: int) -> HttpRespo
     )
     events = AuditEvent.objects.for_client(client.pk)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "administration/audit.html", {"client": client, "page": page})
+    # Neutral words only: what was read or changed is itself clinical (alliance/audit/wording.py).
+    rows = [(event, neutral_action(event)) for event in page]
+    return render(
+        request, "administration/audit.html", {"client": client, "page": page, "rows": rows}
+    )
 
 
 @role_required(Role.ADMIN)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from alliance.lib.encrypted_fields import EncryptedTextField
 from alliance.practice.models import CareEpisode, Practice
 
 
@@ -65,7 +66,7 @@ class AgreementVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["agreement", "number"]
@@ -109,7 +110,7 @@ class AgreementReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["reviewed_at", "id"]

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.appointments.models import Appointment
+from alliance.lib.encrypted_fields import EncryptedTextField
 from alliance.practice.models import CareEpisode, Practice
 
 DEFAULT_REVIEW_EVERY_SESSIONS = 4
@@ -42,8 +43,8 @@ class GoalQuerySet(models.QuerySet["Goal"]):
 class Goal(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="goals")
     episode = models.ForeignKey(CareEpisode, on_delete=models.PROTECT, related_name="goals")
-    client_words = models.TextField()
-    therapist_framing = models.TextField(blank=True)
+    client_words = EncryptedTextField()
+    therapist_framing = EncryptedTextField(blank=True)
     status = models.CharField(
         max_length=10, choices=GoalStatus.choices, default=GoalStatus.PROPOSED
     )
@@ -51,7 +52,7 @@ class Goal(models.Model):
     revised_from = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions"
     )
-    drop_reason = models.TextField(blank=True)
+    drop_reason = EncryptedTextField(blank=True)
     proposed_by = models.CharField(max_length=10, choices=GoalRole.choices)
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
@@ -73,7 +74,8 @@ class Goal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.client_words[:60]
+        words: str = self.client_words
+        return words[:60]
 
 
 class GoalRating(models.Model):
@@ -84,7 +86,7 @@ class GoalRating(models.Model):
     appointment = models.ForeignKey(
         Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="goal_ratings"
     )
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["rated_at", "id"]

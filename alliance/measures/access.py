@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django.core import signing
 from django.http import Http404
+from django.utils import timezone
 
 from alliance.accounts.models import Role, User
 from alliance.measures.models import FormRequest
+from alliance.practice.models import EpisodeStatus
 
 LINK_SALT = "alliance.measures.form-link"
 
@@ -50,10 +52,31 @@ def get_form_request_for_link(token: str) -> FormRequest:
     except signing.BadSignature:
         raise Http404("This link is not valid.") from None
     form_request = (
-        FormRequest.objects.select_related("episode__client", "episode__therapist__user")
+        FormRequest.objects.select_related("episode__client__user", "episode__therapist__user")
         .filter(pk=payload.get("form"), respondent_role="client")
         .first()
     )
     if form_request is None:
         raise Http404("This link is not valid.")
     return form_request
+
+
+def why_closed_to_client(form_request: FormRequest) -> str | None:
+    """Why a client's form can no longer be answered although it is still pending, or None.
+
+    A deactivated client's emailed links stop working with their account; an episode that has
+    ended takes its forms with it (they are withdrawn at the ending: this also covers any that
+    were not), except the final measure, offered after the ending on purpose."""
+    if form_request.respondent_role != "client":
+        return None
+    episode = form_request.episode
+    account = episode.client.user
+    if account is not None and not account.is_active:
+        return "The account this form was sent to is no longer active."
+    if (
+        episode.status == EpisodeStatus.ENDED
+        and episode.ended_on is not None
+        and timezone.localdate(form_request.created_at) < episode.ended_on
+    ):
+        return "The work this form belonged to has ended."
+    return None

@@ -18,7 +18,11 @@ from alliance.audit.models import AuditAction
 from alliance.audit.services import Actor, record
 from alliance.lib.crisis_checks import raised_crisis
 from alliance.lib.domain_errors import problems_answered_by
-from alliance.measures.access import get_form_request_for_link, get_form_request_for_user
+from alliance.measures.access import (
+    get_form_request_for_link,
+    get_form_request_for_user,
+    why_closed_to_client,
+)
 from alliance.measures.definitions import Respondent
 from alliance.measures.forms import field_views, raw_answers
 from alliance.measures.models import (
@@ -49,6 +53,11 @@ def answer(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def answer_by_link(request: HttpRequest, token: str) -> HttpResponse:
     form_request = get_form_request_for_link(token)
+    reason = why_closed_to_client(form_request)
+    if reason is not None:
+        # Refused before anything is read or stored, GET and POST alike.
+        context = {"instrument": instrument_for_request(form_request), "reason": reason}
+        return render(request, "measures/closed.html", context, status=410)
     actor = Actor.from_request(request)
     if actor.user is not None and actor.user.pk != form_request.episode.client.user_id:
         # Someone else is signed in on this device: answer as the link's client, not as them.

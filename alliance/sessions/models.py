@@ -59,8 +59,8 @@ class SessionRecord(models.Model):
         Appointment, on_delete=models.CASCADE, related_name="session_record"
     )
     agenda = models.JSONField(default=list, blank=True)  # list of short strings, in order
-    summary = models.TextField(blank=True)
-    next_steps = models.TextField(blank=True)
+    summary = EncryptedTextField(blank=True)
+    next_steps = EncryptedTextField(blank=True)
     summary_shared_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from alliance.lib.encrypted_fields import EncryptedTextField
 from alliance.measures.models import MeasureResponse
 from alliance.practice.models import CareEpisode, Client, Practice
 
@@ -75,7 +76,7 @@ class Flag(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    note = models.TextField(blank=True)  # the therapist's note when acknowledging
+    note = EncryptedTextField(blank=True)  # the therapist's note when acknowledging
     rupture = models.ForeignKey(
         "RuptureEpisode", on_delete=models.PROTECT, null=True, blank=True, related_name="flags"
     )
@@ -120,7 +121,7 @@ class RuptureEpisode(models.Model):
         max_length=16, choices=RuptureStatus.choices, default=RuptureStatus.OPEN
     )
     rupture_type = models.CharField(max_length=16, choices=RuptureType.choices, blank=True)
-    description = models.TextField(blank=True)  # why it was opened, in plain words
+    description = EncryptedTextField(blank=True)  # why it was opened, in plain words
     began_at = models.DateTimeField()  # when the evidence appeared
     opened_at = models.DateTimeField(default=timezone.now)
     opened_by = models.ForeignKey(  # null: opened by the signals engine
@@ -139,7 +140,7 @@ class RuptureEpisode(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    closing_note = models.TextField(blank=True)
+    closing_note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-began_at", "-id"]
@@ -167,7 +168,7 @@ class RepairStrategy(models.TextChoices):
 class RepairStep(models.Model):
     rupture = models.ForeignKey(RuptureEpisode, on_delete=models.PROTECT, related_name="repairs")
     strategies = models.JSONField(default=list)  # RepairStrategy values
-    what_was_said = models.TextField()
+    what_was_said = EncryptedTextField()
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -192,7 +193,7 @@ class FeedbackReply(models.Model):
         MeasureResponse, on_delete=models.PROTECT, related_name="feedback_reply"
     )
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
-    what_we_changed = models.TextField()
+    what_we_changed = EncryptedTextField()
     written_at = models.DateTimeField(default=timezone.now)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -90,13 +90,14 @@ def open_rupture(
         # The same form sent twice (a double click, a retried request) opens one rupture: the
         # lock on the episode makes the second request wait for the first and find its rupture.
         CareEpisode.objects.select_for_update().filter(pk=episode.pk).first()
-        same = RuptureEpisode.objects.filter(
+        # The text is encrypted (no lookup by content): the few recent ones are compared here.
+        recent_ruptures = RuptureEpisode.objects.filter(
             episode=episode,
             opened_by=actor.user,
             rupture_type=rupture_type,
-            description=described,
             opened_at__gte=now - DOUBLE_SUBMIT_WINDOW,
-        ).first()
+        )
+        same = next((r for r in recent_ruptures if r.description == described), None)
         if same is not None:
             return same
     rupture = RuptureEpisode.objects.create(
@@ -168,10 +169,13 @@ def record_repair(
     recent = RepairStep.objects.filter(
         rupture=rupture,
         recorded_by=actor.user,
-        what_was_said=said,
         recorded_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
     )
-    same = next((step for step in recent if step.strategies == chosen), None)
+    # The text is encrypted (no lookup by content): compared here, on the few recent steps.
+    same = next(
+        (step for step in recent if step.strategies == chosen and step.what_was_said == said),
+        None,
+    )
     if same is not None:
         return same
     _acknowledge(actor, rupture)

@@ -918,6 +918,14 @@ def test_access(url_name: str, case: Case, persona: str, signed_in, personas):
     send = browser.post if case.method == "POST" else browser.get
     response = send(url, case.data(personas))
 
+    if persona != "anonymous":
+        # Nothing a signed-in person is shown may be kept by the browser (back button, shared
+        # machines): every answer, whatever its status, says so.
+        cache_control = response.headers.get("Cache-Control", "")
+        assert "no-store" in cache_control and "private" in cache_control, (
+            response.status_code,
+            cache_control,
+        )
     expected = case.expected[persona]
     sign_in_url = reverse("accounts:login")
     location = response.headers.get("Location", "")

@@ -29,6 +29,8 @@ from alliance.lib.encrypted_fields import (
 from alliance.lib.encryption import rotate_token
 from alliance.sessions.models import PrivateNote
 from alliance.sessions.tests.helpers import chris_note
+from alliance.signals.models import Flag, RuptureEpisode
+from alliance.signals.tests.helpers.clinic import made_flag, made_rupture
 
 KEY_A = Fernet.generate_key().decode()
 KEY_B = Fernet.generate_key().decode()
@@ -36,13 +38,27 @@ KEY_B = Fernet.generate_key().decode()
 # Every value Alliance encrypts. A new EncryptedTextField is rotated without touching the
 # command; this list is here so that adding one (or losing one) is a visible decision.
 ROTATED = {
+    "agreements.AgreementReview.note",
+    "agreements.AgreementVersion.note",
     "appointments.CalendarFeed.token",
     "conversation.ConversationReport.coded_turns_json",
     "conversation.ConversationReport.figures_json",
     "conversation.Transcript.turns_json",
+    "goals.Goal.client_words",
+    "goals.Goal.drop_reason",
+    "goals.Goal.therapist_framing",
+    "goals.GoalRating.note",
     "practice.CareEpisode.ending_summary",
     "practice.Client.emergency_contact_notes",
+    "practice.PhaseChange.note",
+    "signals.FeedbackReply.what_we_changed",
+    "signals.Flag.note",
+    "signals.RepairStep.what_was_said",
+    "signals.RuptureEpisode.closing_note",
+    "signals.RuptureEpisode.description",
     "therapy_sessions.PrivateNote.body",
+    "therapy_sessions.SessionRecord.next_steps",
+    "therapy_sessions.SessionRecord.summary",
 }
 
 
@@ -60,17 +76,24 @@ def all_raw() -> dict[str, dict[int, str]]:
         "figures": raw(ConversationReport, "figures_token"),
         "coded": raw(ConversationReport, "coded_turns_token"),
         "feed": raw(CalendarFeed, "token_token"),
+        "rupture": raw(RuptureEpisode, "description"),
+        # (the rupture's own flag has no note: "" stays "")
+        "flag note": {pk: v for pk, v in raw(Flag, "note").items() if v},
     }
 
 
 @pytest.fixture
 def written_under_a(personas, settings):
-    """Five notes, a transcript and its report, a calendar feed, all under KEY_A; KEY_B then
-    put in front."""
+    """Five notes, a transcript and its report, a calendar feed, a rupture's description and a
+    crisis acknowledgement note, all under KEY_A; KEY_B then put in front."""
     settings.ENCRYPTION_KEYS = [KEY_A]
     notes = [chris_note(personas, f"Note number {n}") for n in range(5)]
     transcript = analysed(personas)
     create_feed(actor=Actor.system("rotation-test"), therapist=personas.dana_profile)
+    made_rupture(personas.chris_episode)  # its description, as a clinician writes one
+    flag = made_flag(personas.chris_episode)
+    flag.note = "Called Chris, he is safe tonight."
+    flag.save()
     settings.ENCRYPTION_KEYS = [KEY_B, KEY_A]
     return notes, transcript
 
@@ -106,7 +129,7 @@ def test_rotation_re_encrypts_every_value_so_the_old_key_can_go(written_under_a,
     assert "therapy_sessions.PrivateNote.body: 5 of 5 row(s) re-encrypted" in out
     assert "conversation.Transcript.turns_json: 1 of 1 row(s) re-encrypted" in out
     assert "  therapy_sessions.PrivateNote.body: 4/5 checked, 4 re-encrypted" in out  # progress
-    assert "Re-encrypted 9 value(s) in 7 encrypted field(s) with the newest key." in out
+    assert "Re-encrypted 11 value(s) in 21 encrypted field(s) with the newest key." in out
 
     settings.ENCRYPTION_KEYS = [KEY_B]  # the old key dropped: everything still reads
     after = all_raw()
@@ -117,6 +140,7 @@ def test_rotation_re_encrypts_every_value_so_the_old_key_can_go(written_under_a,
             Fernet(KEY_B.encode()).decrypt(token.encode())
     for number, note in enumerate(notes):
         assert PrivateNote.objects.get(pk=note.pk).body == f"Note number {number}"
+    assert Flag.objects.exclude(note="").get().note == "Called Chris, he is safe tonight."
     loaded = Transcript.objects.get(pk=transcript.pk)
     assert [turn.text for turn in loaded.turns()] == [turn.text for turn in transcript.turns()]
     report = ConversationReport.objects.get()
@@ -125,14 +149,14 @@ def test_rotation_re_encrypts_every_value_so_the_old_key_can_go(written_under_a,
     # Running it again finds nothing left to do, and rewrites nothing.
     settings.ENCRYPTION_KEYS = [KEY_B, KEY_A]
     call_command("rotate_keys")
-    assert "Re-encrypted 0 value(s) in 7 encrypted field(s)" in capsys.readouterr().out
+    assert "Re-encrypted 0 value(s) in 21 encrypted field(s)" in capsys.readouterr().out
     assert all_raw() == after
 
 
 def test_the_rotation_writes_one_audit_row_with_counts_only(written_under_a):
     call_command("rotate_keys", verbosity=0)
     [event] = AuditEvent.objects.filter(target="encryption keys")
-    assert event.detail["rotated"] == 9
+    assert event.detail["rotated"] == 11
     assert event.detail["fields"]["therapy_sessions.PrivateNote.body"] == 5
     assert set(event.detail["fields"]) == ROTATED
     assert "Note number" not in str(event.detail)
@@ -220,7 +244,7 @@ def test_the_old_command_name_still_rotates_and_says_it_is_deprecated(written_un
     call_command("rotate_note_keys", "--batch-size", "3")
     captured = capsys.readouterr()
     assert "`alliance rotate_note_keys` is deprecated: use `alliance rotate_keys`" in captured.err
-    assert "Re-encrypted 9 value(s) in 7 encrypted field(s)" in captured.out
+    assert "Re-encrypted 11 value(s) in 21 encrypted field(s)" in captured.out
     [event] = AuditEvent.objects.filter(target="encryption keys")
     assert event.actor_role == "system"
 

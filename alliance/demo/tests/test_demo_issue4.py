@@ -163,8 +163,11 @@ def fingerprint() -> list[tuple[object, ...]]:
                 version.acknowledgements.exists(),
             )
         )
-    for goal in Goal.objects.order_by(
-        "episode__client__user__username", "created_at", "client_words"
+    # client_words is encrypted (its token differs each time): ordered by it in Python.
+    goals = Goal.objects.select_related("episode__client__user")
+    for goal in sorted(
+        goals,
+        key=lambda g: (client_username(g.episode), g.created_at, g.client_words),
     ):
         rows.append(
             (

@@ -172,3 +172,36 @@ def test_clients_who_prefer_email_get_a_link_after_the_session(
         )
         .exists()
     )
+
+
+def test_a_deactivated_clients_link_is_refused_and_stores_nothing(personas):
+    from alliance.accounts.services import deactivate_account
+
+    deactivate_account(actor=Actor(personas.alex), user=personas.chris)
+    url = link_url(personas.chris_checkin)
+    opened = HttpClient().get(url)
+    assert opened.status_code == 410 and b"no longer active" in opened.content
+    assert HttpClient().post(url, GOOD_CHECKIN).status_code == 410
+    assert MeasureResponse.objects.count() == 0
+    personas.chris_checkin.refresh_from_db()
+    assert personas.chris_checkin.status == FormRequestStatus.PENDING
+
+
+def test_an_ended_episodes_forms_are_refused_but_its_final_measure_is_not(personas):
+    from alliance.measures.services import offer_final_measure
+    from alliance.practice.models import EndReason
+    from alliance.practice.services import end_episode
+
+    episode = personas.chris_episode
+    end_episode(actor=Actor(personas.dana), episode=episode, reason=EndReason.COMPLETED)
+    url = link_url(personas.chris_checkin)
+    assert HttpClient().post(url, GOOD_CHECKIN).status_code == 410  # withdrawn at the ending
+    # A form of the episode left pending (from before this rule, or a race): refused all the same.
+    FormRequest.objects.filter(pk=personas.chris_checkin.pk).update(
+        status=FormRequestStatus.PENDING, created_at=timezone.now() - timedelta(days=3)
+    )
+    refused = HttpClient().post(url, GOOD_CHECKIN)
+    assert refused.status_code == 410 and b"has ended" in refused.content
+    assert MeasureResponse.objects.count() == 0
+    final = offer_final_measure(actor=Actor(personas.dana), episode=episode)
+    assert HttpClient().get(link_url(final)).status_code == 200
