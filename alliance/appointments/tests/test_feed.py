@@ -123,9 +123,9 @@ def test_creating_shows_the_url_once_and_revoking_is_audited(signed_in, personas
 
     url = re.search(rb"https?://[^<\s]+\.ics", created.content)
     assert url is not None
-    assert created["Cache-Control"] == "no-store"
+    assert "no-store" in created["Cache-Control"].split(", ")
     assert url.group(0) in page.content  # the address can be seen again
-    assert page["Cache-Control"] == "no-store"
+    assert "no-store" in page["Cache-Control"].split(", ")
     assert dana.get(url.group(0).decode()).status_code == 200
     feed = CalendarFeed.objects.active().get(therapist=personas.dana_profile)
     response = dana.post(reverse("appointments:calendar-feed-revoke", args=[feed.pk]))
